@@ -1,0 +1,45 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  type ApiEvent,
+  callerArnOf,
+  credentialsResponse,
+  errorResponse,
+  readJsonBody,
+  requestIdOf,
+} from './commons/api-gateway.js';
+import { createRedshiftClient } from './commons/clients.js';
+import { logger } from './commons/logger.js';
+import { loadPolicyOrFailClosed } from './commons/policy-loader.js';
+import { ClusterEndpoints } from './domain/cluster-endpoints.js';
+import { VendorError } from './domain/errors.js';
+import { type AuditRecord, vendCredentials } from './domain/vend.js';
+
+// Created once per container and reused by warm invocations.
+const redshift = createRedshiftClient();
+const dependencies = {
+  policy: loadPolicyOrFailClosed(),
+  redshift,
+  endpoints: new ClusterEndpoints(redshift),
+  audit: (record: AuditRecord) => logger.info('Credential decision', { ...record }),
+};
+
+/** `POST /credentials`: the verified caller gets the database login its policy rule maps it to. */
+const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  const requestId = requestIdOf(event, context);
+  logger.setCorrelationId(requestId);
+  try {
+    const credentials = await vendCredentials(dependencies, {
+      callerArn: callerArnOf(event),
+      readRequest: () => readJsonBody(event),
+      requestId,
+    });
+    return credentialsResponse(credentials);
+  } catch (error) {
+    if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
+    return errorResponse(error, requestId);
+  }
+};
+
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,49 @@
+/**
+ * IAM `ArnLike` matching: an ARN has six colon-separated parts (the last, the resource, may hold
+ * more colons); each part of the pattern is compared with the same part of the ARN, `*` and `?`
+ * wildcards never cross a part, and the comparison is case-sensitive. `"*"` alone matches every ARN.
+ */
+
+export type ArnMatcher = (arn: string) => boolean;
+
+const ARN_PARTS = 6;
+
+/** Splits an ARN into its six parts, or undefined when it does not have six. */
+export function splitArn(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < ARN_PARTS) return undefined;
+  return [...parts.slice(0, ARN_PARTS - 1), parts.slice(ARN_PARTS - 1).join(':')];
+}
+
+/** Why `pattern` is not a usable ArnLike pattern, or undefined when it is. */
+export function arnPatternProblem(pattern: string): string | undefined {
+  if (pattern === '*') return undefined;
+  const parts = splitArn(pattern);
+  if (parts === undefined || parts[0] !== 'arn') {
+    return 'must be "*" or an ARN pattern of six colon-separated parts starting with "arn:"';
+  }
+  return undefined;
+}
+
+/** Compiles a pattern checked by `arnPatternProblem` into a matcher. */
+export function compileArnLike(pattern: string): ArnMatcher {
+  if (pattern === '*') return () => true;
+  const parts = splitArn(pattern);
+  if (parts === undefined) throw new Error(`not an ARN pattern: ${pattern}`);
+  const partMatchers = parts.map(compilePart);
+  return (arn) => {
+    const arnParts = splitArn(arn);
+    return arnParts !== undefined && partMatchers.every((matches, i) => matches(arnParts[i] ?? ''));
+  };
+}
+
+function compilePart(part: string): (value: string) => boolean {
+  if (!/[*?]/.test(part)) return (value) => value === part;
+  const source = Array.from(part, (char) => {
+    if (char === '*') return '.*';
+    if (char === '?') return '.';
+    return char.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }).join('');
+  const regex = new RegExp(`^${source}$`, 'su');
+  return (value) => regex.test(value);
+}

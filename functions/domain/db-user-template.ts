@@ -1,0 +1,44 @@
+import { type PrincipalVariables, TEMPLATE_VARIABLES, type TemplateVariable } from './identity.js';
+
+/** A `dbUser` template such as `etl_${roleName}`, parsed once when the policy loads. */
+export interface DbUserTemplate {
+  readonly source: string;
+  readonly variables: ReadonlySet<TemplateVariable>;
+  /** The rendered name, lower-cased; undefined names the first variable the principal lacks. */
+  render(values: PrincipalVariables): { name: string } | { missing: TemplateVariable };
+}
+
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+const isTemplateVariable = (name: string): name is TemplateVariable =>
+  (TEMPLATE_VARIABLES as readonly string[]).includes(name);
+
+/** Parses a template, or returns why it cannot be used. */
+export function parseDbUserTemplate(source: string): DbUserTemplate | { problem: string } {
+  const variables = new Set<TemplateVariable>();
+  for (const [, name = ''] of source.matchAll(PLACEHOLDER)) {
+    if (!isTemplateVariable(name)) {
+      return {
+        problem: `unknown variable \${${name}}; use ${TEMPLATE_VARIABLES.map((v) => `\${${v}}`).join(', ')}`,
+      };
+    }
+    variables.add(name);
+  }
+  if (source.replace(PLACEHOLDER, '').includes('$')) {
+    return { problem: 'a "$" must start a ${variable}' };
+  }
+  return {
+    source,
+    variables,
+    render(values) {
+      for (const name of variables) {
+        if (values[name] === undefined) return { missing: name };
+      }
+      const name = source.replace(
+        PLACEHOLDER,
+        (_, variable: TemplateVariable) => values[variable] ?? '',
+      );
+      return { name: name.toLowerCase() };
+    },
+  };
+}

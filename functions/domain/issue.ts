@@ -1,0 +1,81 @@
+import { GetClusterCredentialsCommand, type RedshiftClient } from '@aws-sdk/client-redshift';
+import type { Grant } from './authorize.js';
+import type { ClusterEndpoints } from './cluster-endpoints.js';
+import { UpstreamError } from './errors.js';
+import { upstreamFailure } from './upstream-failure.js';
+
+/** Issued database credentials; `dbPassword` must never reach a log, an error or a trace. */
+export interface IssuedCredentials {
+  /** The login name exactly as Redshift returned it, with its `IAM:`/`IAMA:` prefix. */
+  readonly dbUser: string;
+  readonly dbPassword: string;
+  readonly expiration: Date;
+  readonly target: string;
+  readonly clusterIdentifier: string;
+  readonly database: string;
+  readonly dbGroups: readonly string[];
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Calls GetClusterCredentials for a grant and resolves where the cluster listens. */
+export async function issueCredentials(
+  redshift: RedshiftClient,
+  endpoints: ClusterEndpoints,
+  grant: Grant,
+  now: () => Date = () => new Date(),
+): Promise<IssuedCredentials> {
+  const { target } = grant;
+  const endpoint =
+    target.host !== undefined && target.port !== undefined
+      ? Promise.resolve({ host: target.host, port: target.port })
+      : endpoints.resolve(target.clusterIdentifier);
+  // Attach a handler now so a lookup failure is not unhandled while GetClusterCredentials runs.
+  endpoint.catch(() => {});
+
+  const requestedAt = now();
+  const reply = await redshift
+    .send(
+      new GetClusterCredentialsCommand({
+        ClusterIdentifier: target.clusterIdentifier,
+        DbUser: grant.dbUser,
+        DbName: grant.database,
+        ...(grant.dbGroups.length > 0 && { DbGroups: [...grant.dbGroups] }),
+        DurationSeconds: grant.durationSeconds,
+        AutoCreate: grant.autoCreate,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw upstreamFailure('GetClusterCredentials', error);
+    });
+
+  const { DbUser: dbUser, DbPassword: dbPassword, Expiration: expiration } = reply;
+  if (
+    !dbUser ||
+    !dbPassword ||
+    !(expiration instanceof Date) ||
+    Number.isNaN(expiration.getTime())
+  ) {
+    throw new UpstreamError('Redshift GetClusterCredentials returned an incomplete credential');
+  }
+  const latest = requestedAt.getTime() + grant.durationSeconds * 1000 + CLOCK_SKEW_MS;
+  if (expiration.getTime() <= now().getTime() || expiration.getTime() > latest) {
+    throw new UpstreamError('Redshift GetClusterCredentials returned an implausible expiration');
+  }
+
+  const { host, port } = await endpoint;
+  return {
+    dbUser,
+    dbPassword,
+    expiration,
+    target: target.name,
+    clusterIdentifier: target.clusterIdentifier,
+    database: grant.database,
+    dbGroups: grant.dbGroups,
+    host: target.host ?? host,
+    port: target.port ?? port,
+  };
+}

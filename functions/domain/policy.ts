@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import * as z from 'zod/mini';
+import { arnPatternProblem, compileArnLike, splitArn } from './arn-like.js';
+import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
+import { PolicyError, type PolicyProblem } from './errors.js';
+import type { Principal } from './identity.js';
+import { clusterIdentifierProblem, nameProblem } from './names.js';
+
+/** Where the policy layer mounts the policy in Lambda. */
+export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
+
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 3600;
+
+const TargetSchema = z.strictObject({
+  clusterIdentifier: z.string(),
+  database: z.string(),
+  host: z.optional(z.string().check(z.minLength(1))),
+  port: z.optional(z.int().check(z.gte(1), z.lte(65535))),
+});
+
+const RuleSchema = z.strictObject({
+  name: z.string().check(z.minLength(1)),
+  principals: z.array(z.string()).check(z.minLength(1)),
+  effect: z.optional(z.enum(['allow', 'deny'])),
+  targets: z.optional(z.array(z.string()).check(z.minLength(1))),
+  databases: z.optional(z.array(z.string()).check(z.minLength(1))),
+  dbUser: z.optional(z.string()),
+  trustSessionName: z.optional(z.boolean()),
+  dbGroups: z.optional(z.array(z.string())),
+  autoCreate: z.optional(z.boolean()),
+  maxDurationSeconds: z.optional(
+    z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS)),
+  ),
+});
+
+const PolicySchema = z.strictObject({
+  version: z.literal(1),
+  targets: z.record(z.string(), TargetSchema),
+  rules: z.array(RuleSchema),
+});
+
+type RuleDocument = z.infer<typeof RuleSchema>;
+
+/** A named Redshift destination callers may ask for. */
+export interface Target {
+  readonly name: string;
+  readonly clusterIdentifier: string;
+  readonly database: string;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+interface RuleBase {
+  readonly name: string;
+  readonly index: number;
+  /** Whether this rule's principal patterns match the principal. */
+  matches(principal: Principal): boolean;
+}
+
+export interface DenyRule extends RuleBase {
+  readonly effect: 'deny';
+}
+
+export interface AllowRule extends RuleBase {
+  readonly effect: 'allow';
+  readonly targets: ReadonlyMap<string, Target>;
+  /** Databases the caller may ask for; undefined means each target's own database only. */
+  readonly databases?: readonly string[];
+  readonly dbUser: DbUserTemplate;
+  readonly dbGroups: readonly string[];
+  readonly autoCreate: boolean;
+  readonly maxDurationSeconds: number;
+}
+
+export type Rule = AllowRule | DenyRule;
+
+/** A validated, compiled access policy. */
+export interface Policy {
+  readonly file: string;
+  readonly rules: readonly Rule[];
+  /** Things that are valid but almost certainly not what the author meant. */
+  readonly warnings: readonly string[];
+  /** The first rule whose principals match, or undefined (which means deny). */
+  ruleFor(principal: Principal): Rule | undefined;
+}
+
+/** Reads, validates and compiles the policy file; throws PolicyError naming every problem. */
+export function loadPolicy(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new PolicyError(file, [{ field: '(file)', problem: `cannot be read (${reason})` }], {
+      cause: error,
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+/** Validates and compiles a policy document given as YAML text. */
+export function parsePolicy(text: string, file: string): Policy {
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new PolicyError(
+      file,
+      document.errors.map((error) => ({
+        field: `(yaml line ${error.linePos?.[0].line ?? '?'})`,
+        problem: error.message.split('\n')[0] ?? error.code,
+      })),
+    );
+  }
+  const raw: unknown = document.toJS({ maxAliasCount: 50 });
+  const parsed = PolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PolicyError(
+      file,
+      parsed.error.issues.map((issue) => ({
+        field: formatPath(issue.path),
+        ...ruleOf(raw, issue.path),
+        problem: issue.message,
+      })),
+    );
+  }
+  return compilePolicy(parsed.data, file);
+}
+
+function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Policy {
+  const problems: PolicyProblem[] = [];
+  const targets = new Map<string, Target>();
+  for (const [name, target] of Object.entries(document.targets)) {
+    const field = `targets.${name}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+      problems.push({ field, problem: 'a target name is 1 to 64 letters, digits and _ . -' });
+    }
+    const clusterProblem = clusterIdentifierProblem(target.clusterIdentifier);
+    if (clusterProblem)
+      problems.push({ field: `${field}.clusterIdentifier`, problem: clusterProblem });
+    const databaseProblem = nameProblem('database', target.database);
+    if (databaseProblem) problems.push({ field: `${field}.database`, problem: databaseProblem });
+    targets.set(name, { name, ...target });
+  }
+
+  const seen = new Set<string>();
+  const rules = document.rules.map((rule, index) => {
+    const label = `#${index} ${rule.name}`;
+    const report = (field: string, problem: string) =>
+      problems.push({ field: `rules[${index}]${field ? `.${field}` : ''}`, rule: label, problem });
+    if (seen.has(rule.name)) report('name', `duplicate rule name "${rule.name}"`);
+    seen.add(rule.name);
+    return compileRule(rule, index, targets, report);
+  });
+  if (problems.length > 0) throw new PolicyError(file, problems);
+
+  return {
+    file,
+    rules,
+    warnings: policyWarnings(document.rules),
+    ruleFor: (principal) => rules.find((rule) => rule.matches(principal)),
+  };
+}
+
+type Report = (field: string, problem: string) => void;
+
+function compileRule(
+  rule: RuleDocument,
+  index: number,
+  targets: ReadonlyMap<string, Target>,
+  report: Report,
+): Rule {
+  rule.principals.forEach((pattern, i) => {
+    const problem = principalPatternProblem(pattern);
+    if (problem) report(`principals[${i}]`, problem);
+  });
+  const matches = principalMatcher(rule.principals);
+  if (rule.effect === 'deny') {
+    const extra = Object.keys(rule).filter(
+      (key) => !['name', 'principals', 'effect'].includes(key),
+    );
+    if (extra.length > 0)
+      report(extra[0] ?? '', 'a deny rule takes only name, principals and effect');
+    return { effect: 'deny', name: rule.name, index, matches };
+  }
+
+  const ruleTargets = new Map<string, Target>();
+  if (rule.targets === undefined) report('targets', 'an allow rule must name its targets');
+  rule.targets?.forEach((name, i) => {
+    const target = targets.get(name);
+    if (target) ruleTargets.set(name, target);
+    else report(`targets[${i}]`, `no target named "${name}" in targets`);
+  });
+  rule.databases?.forEach((database, i) => {
+    const problem = nameProblem('database', database);
+    if (problem) report(`databases[${i}]`, problem);
+  });
+  const dbGroups = rule.dbGroups ?? [];
+  dbGroups.forEach((group, i) => {
+    const problem = nameProblem('dbGroup', group);
+    if (problem) report(`dbGroups[${i}]`, problem);
+    if (dbGroups.indexOf(group) !== i) report(`dbGroups[${i}]`, `"${group}" is listed twice`);
+  });
+
+  return {
+    effect: 'allow',
+    name: rule.name,
+    index,
+    matches,
+    targets: ruleTargets,
+    ...(rule.databases && { databases: rule.databases }),
+    dbUser: compileDbUser(rule, report),
+    dbGroups,
+    autoCreate: rule.autoCreate ?? false,
+    maxDurationSeconds: rule.maxDurationSeconds ?? MAX_DURATION_SECONDS,
+  };
+}
+
+function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
+  const unusable: DbUserTemplate = {
+    source: '',
+    variables: new Set(),
+    render: () => ({ missing: 'userName' }),
+  };
+  if (rule.dbUser === undefined) {
+    report('dbUser', 'an allow rule must give a dbUser template');
+    return unusable;
+  }
+  const template = parseDbUserTemplate(rule.dbUser);
+  if ('problem' in template) {
+    report('dbUser', template.problem);
+    return unusable;
+  }
+  if (template.variables.has('sessionName') && rule.trustSessionName !== true) {
+    report(
+      'dbUser',
+      'uses ${sessionName}, which whoever calls sts:AssumeRole chooses; set trustSessionName: true only if the role pins it',
+    );
+  }
+  // Render with a stand-in value for each variable: a template whose fixed text breaks the name
+  // rule could never issue a credential.
+  const sample = template.render({
+    accountId: 'x',
+    userName: 'x',
+    roleName: 'x',
+    sessionName: 'x',
+  });
+  const problem = 'name' in sample ? nameProblem('dbUser', sample.name) : undefined;
+  if (problem) report('dbUser', `renders names that ${problem}`);
+  return template;
+}
+
+function principalPatternProblem(pattern: string): string | undefined {
+  const problem = arnPatternProblem(pattern);
+  if (problem) return problem;
+  const [, , service, , , resource = ''] = splitArn(pattern) ?? [];
+  if (service === 'iam' && /^role\/.*\//.test(resource)) {
+    return 'name a role without its path (arn:aws:iam::ACCOUNT:role/NAME): an assumed-role ARN does not carry the path';
+  }
+  return undefined;
+}
+
+function principalMatcher(patterns: readonly string[]): (principal: Principal) => boolean {
+  const exact = new Set(patterns);
+  const matchers = patterns.map((pattern) =>
+    arnPatternProblem(pattern) ? () => false : compileArnLike(pattern),
+  );
+  return (principal) =>
+    principal.kind === 'other'
+      ? exact.has(principal.arn)
+      : principal.matchArns.some((arn) => matchers.some((matches) => matches(arn)));
+}
+
+function policyWarnings(rules: readonly RuleDocument[]): string[] {
+  if (rules.length === 0) return ['the policy has no rules: every request is denied'];
+  const catchAll = rules.findIndex((rule) => rule.principals.includes('*'));
+  if (catchAll === -1 || catchAll === rules.length - 1) return [];
+  const unreachable = rules.slice(catchAll + 1).map((rule) => rule.name);
+  return [
+    `rules[${catchAll}] (${rules[catchAll]?.name}) matches every principal, so these rules are never reached: ${unreachable.join(', ')}`,
+  ];
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(document)';
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function ruleOf(raw: unknown, path: readonly PropertyKey[]): { rule?: string } {
+  if (path[0] !== 'rules' || typeof path[1] !== 'number') return {};
+  const rules = (raw as { rules?: unknown } | undefined)?.rules;
+  const name = Array.isArray(rules)
+    ? (rules[path[1]] as { name?: unknown } | undefined)?.name
+    : undefined;
+  return { rule: typeof name === 'string' ? `#${path[1]} ${name}` : `#${path[1]}` };
+}

@@ -1,0 +1,40 @@
+import * as z from 'zod/mini';
+import { InvalidRequestError } from './errors.js';
+import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from './policy.js';
+
+const Name = z.string().check(z.minLength(1), z.maxLength(128));
+
+const CredentialsRequestSchema = z.strictObject({
+  target: z.optional(Name),
+  database: z.optional(Name),
+  dbGroups: z.optional(
+    z.array(Name).check(
+      z.maxLength(64),
+      z.refine((groups) => new Set(groups).size === groups.length, 'must not repeat a group'),
+    ),
+  ),
+  durationSeconds: z.optional(
+    z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS)),
+  ),
+});
+
+/** What a caller asks for; every field optional (DESIGN.md, "HTTP API"). */
+export type CredentialsRequest = z.infer<typeof CredentialsRequestSchema>;
+
+const MAX_MESSAGE_LENGTH = 300;
+
+/** Validates a request body already decoded from JSON; throws InvalidRequestError. */
+export function parseCredentialsRequest(body: unknown): CredentialsRequest {
+  const parsed = CredentialsRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  throw new InvalidRequestError(truncate(message));
+}
+
+const truncate = (text: string) =>
+  text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;

@@ -1,0 +1,71 @@
+import { rmSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { type BuildOptions, build } from 'esbuild';
+import { readTemplate } from './cfn-yaml.js';
+
+/**
+ * `npm run build`: bundles every esbuild function of template.yaml into dist/<name>/index.mjs,
+ * with exactly the BuildProperties `sam build` reads from the template (one source of truth).
+ */
+interface EsbuildProperties {
+  EntryPoints: string[];
+  Format?: 'esm' | 'cjs';
+  Target?: string;
+  Minify?: boolean;
+  Sourcemap?: boolean;
+  SourcesContent?: boolean;
+  KeepNames?: boolean;
+  TreeShaking?: boolean;
+  MainFields?: string;
+  External?: string[];
+  Banner?: string[];
+  OutExtension?: string[];
+}
+
+/** Translates SAM's esbuild BuildProperties to esbuild options, as aws-lambda-builders does. */
+export function esbuildOptions(properties: EsbuildProperties): BuildOptions {
+  const pairs = (entries: string[] = []) =>
+    Object.fromEntries(entries.map((entry) => entry.split(/=(.*)/s, 2) as [string, string]));
+  return {
+    bundle: true,
+    platform: 'node',
+    format: properties.Format ?? 'cjs',
+    target: properties.Target?.toLowerCase() ?? 'es2020',
+    minify: properties.Minify ?? true,
+    sourcemap: properties.Sourcemap ?? false,
+    sourcesContent: properties.SourcesContent ?? true,
+    keepNames: properties.KeepNames ?? false,
+    treeShaking: properties.TreeShaking,
+    mainFields: properties.MainFields?.split(','),
+    external: properties.External,
+    banner: pairs(properties.Banner),
+    outExtension: pairs(properties.OutExtension),
+  };
+}
+
+/** Each esbuild-built function of the template: its name (the entry file's) and options. */
+export function templateBundles(template = readTemplate()) {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::Serverless::Function')
+    .filter((resource) => resource.Metadata?.BuildMethod === 'esbuild')
+    .map((resource) => {
+      const properties = resource.Metadata?.BuildProperties as EsbuildProperties;
+      const [entry] = properties.EntryPoints;
+      if (entry === undefined) throw new Error('esbuild function without EntryPoints');
+      return { name: basename(entry, extname(entry)), entry, options: esbuildOptions(properties) };
+    });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  rmSync('dist', { recursive: true, force: true });
+  for (const { name, entry, options } of templateBundles()) {
+    await build({
+      ...options,
+      entryPoints: { index: entry },
+      outdir: `dist/${name}`,
+      metafile: true,
+      logLevel: 'warning',
+    });
+    console.log(`built dist/${name}/ from ${entry}`);
+  }
+}

@@ -1,0 +1,16 @@
+import 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startMoto } from '../../scripts/moto.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    motoEndpoint: string;
+  }
+}
+
+/** One moto_server on a free loopback port for the whole run; integration tests use it. */
+export default async function setup(project: TestProject) {
+  const moto = await startMoto();
+  project.provide('motoEndpoint', moto.endpoint);
+  return () => moto.stop();
+}
