@@ -57,7 +57,9 @@ export function authorize(
 
   const rendered = rule.dbUser.render(principal.variables);
   if ('missing' in rendered) {
-    throw deny(`dbUser template needs \${${rendered.missing}}, which a ${principal.kind} lacks`);
+    throw deny(
+      `dbUser template needs \${${rendered.missing}}, which a ${principal.kind} principal lacks`,
+    );
   }
   const problem = nameProblem('dbUser', rendered.name);
   if (problem) throw deny(`rendered dbUser "${rendered.name}" ${problem}`);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import * as z from 'zod/mini';
 import { arnPatternProblem, compileArnLike, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import type { Principal } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
+import { z } from './zod.js';
 
 /** Where the policy layer mounts the policy in Lambda. */
 export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
@@ -102,7 +102,7 @@ export function loadPolicy(file: string): Policy {
 
 /** Validates and compiles a policy document given as YAML text. */
 export function parsePolicy(text: string, file: string): Policy {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     throw new PolicyError(
       file,

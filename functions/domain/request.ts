@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import { InvalidRequestError } from './errors.js';
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from './policy.js';
+import { z } from './zod.js';
 
 const Name = z.string().check(z.minLength(1), z.maxLength(128));
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { arnPatternProblem, compileArnLike } from '../../functions/domain/arn-like.js';
+
+describe('compileArnLike', () => {
+  it.each([
+    ['arn:aws:iam::123456789012:role/etl-*', 'arn:aws:iam::123456789012:role/etl-loader', true],
+    ['arn:aws:iam::123456789012:role/etl-*', 'arn:aws:iam::123456789012:role/etl-', true],
+    ['arn:aws:iam::123456789012:role/etl-*', 'arn:aws:iam::123456789012:role/ETL-loader', false],
+    ['arn:aws:iam::123456789012:role/etl-*', 'arn:aws:iam::123456789012:role/xetl-loader', false],
+    ['arn:aws:iam::*:user/*', 'arn:aws:iam::210987654321:user/path/bob', true],
+    ['arn:aws:iam::*:user/*', 'arn:aws:sts::210987654321:user/bob', false],
+    ['arn:aws:iam::12345678901?:user/a', 'arn:aws:iam::123456789012:user/a', true],
+    ['arn:aws:iam::12345678901?:user/a', 'arn:aws:iam::12345678901:user/a', false],
+    ['arn:aws:iam::123456789012:user/a.b', 'arn:aws:iam::123456789012:user/aXb', false],
+    ['arn:aws:iam::123456789012:user/a+b', 'arn:aws:iam::123456789012:user/a+b', true],
+    ['arn:aws:iam::123456789012:user/a+b', 'arn:aws:iam::123456789012:user/aab', false],
+    [
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_*/*',
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_0a1b/jane@example.com',
+      true,
+    ],
+    [
+      'arn:aws:states:*:123456789012:stateMachine:etl-*',
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:etl-nightly',
+      true,
+    ],
+  ])('%s matching %s is %s', (pattern, arn, expected) => {
+    expect(compileArnLike(pattern)(arn)).toBe(expected);
+  });
+
+  it('keeps a wildcard inside its own part: * in the account cannot swallow a colon', () => {
+    const matches = compileArnLike('arn:aws:iam::1*:user/alice');
+
+    expect(matches('arn:aws:iam::123456789012:user/alice')).toBe(true);
+    expect(matches('arn:aws:iam::1:2:user/alice')).toBe(false);
+  });
+
+  it('does not match a service wildcard against a different region layout', () => {
+    expect(
+      compileArnLike('arn:aws:*::123456789012:user/alice')(
+        'arn:aws:iam:us-east-1:123456789012:user/alice',
+      ),
+    ).toBe(false);
+  });
+
+  it('matches every ARN with "*" alone', () => {
+    expect(compileArnLike('*')('arn:aws:iam::123456789012:root')).toBe(true);
+  });
+});
+
+describe('arnPatternProblem', () => {
+  it.each(['*', 'arn:aws:iam::*:role/*', 'arn:*:*:*:*:*'])('accepts %s', (pattern) => {
+    expect(arnPatternProblem(pattern)).toBeUndefined();
+  });
+
+  it.each(['', 'etl-*', 'arn:aws:iam::role/x', 'aws:iam::123456789012:role:x:y', '**'])(
+    'rejects %s',
+    (pattern) => {
+      expect(arnPatternProblem(pattern)).toMatch(/six colon-separated parts/);
+    },
+  );
+});

@@ -1,0 +1,224 @@
+import {
+  ClusterNotFoundFault,
+  DescribeClustersCommand,
+  GetClusterCredentialsCommand,
+  RedshiftClient,
+  RedshiftServiceException,
+  UnsupportedOperationFault,
+} from '@aws-sdk/client-redshift';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Grant } from '../../functions/domain/authorize.js';
+import { ClusterEndpoints } from '../../functions/domain/cluster-endpoints.js';
+import { ThrottledError, UpstreamError } from '../../functions/domain/errors.js';
+import { issueCredentials } from '../../functions/domain/issue.js';
+
+const redshiftMock = mockClient(RedshiftClient);
+const NOW = new Date('2026-11-26T20:00:00.000Z');
+const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
+
+const grant = (overrides: Partial<Grant> = {}): Grant => ({
+  rule: 'etl-roles',
+  target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+  database: 'exampledb',
+  dbUser: 'etl_loader',
+  dbGroups: ['etl_rw'],
+  durationSeconds: 900,
+  autoCreate: true,
+  ...overrides,
+});
+
+const expiresIn = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+function replyWith(reply: { DbUser?: string; DbPassword?: string; Expiration?: Date }) {
+  redshiftMock.on(GetClusterCredentialsCommand).resolves(reply);
+}
+
+describe('issueCredentials', () => {
+  let redshift: RedshiftClient;
+  let endpoints: ClusterEndpoints;
+  const issue = (g: Grant = grant()) => issueCredentials(redshift, endpoints, g, () => NOW);
+
+  beforeEach(() => {
+    redshiftMock.reset();
+    redshift = new RedshiftClient({});
+    endpoints = new ClusterEndpoints(redshift);
+    redshiftMock.on(DescribeClustersCommand).resolves({
+      Clusters: [
+        {
+          Endpoint: {
+            Address: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+            Port: 5439,
+          },
+        },
+      ],
+    });
+    replyWith({
+      DbUser: 'IAMA:etl_loader:etl_rw',
+      DbPassword: PASSWORD,
+      Expiration: expiresIn(900),
+    });
+  });
+
+  it('asks Redshift for exactly the granted user, database, groups, duration and auto-create', async () => {
+    const credentials = await issue();
+
+    expect(
+      redshiftMock.commandCalls(GetClusterCredentialsCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      {
+        ClusterIdentifier: 'examplecluster',
+        DbUser: 'etl_loader',
+        DbName: 'exampledb',
+        DbGroups: ['etl_rw'],
+        DurationSeconds: 900,
+        AutoCreate: true,
+      },
+    ]);
+    expect(credentials).toEqual({
+      dbUser: 'IAMA:etl_loader:etl_rw',
+      dbPassword: PASSWORD,
+      expiration: expiresIn(900),
+      target: 'analytics',
+      clusterIdentifier: 'examplecluster',
+      database: 'exampledb',
+      dbGroups: ['etl_rw'],
+      host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+      port: 5439,
+    });
+  });
+
+  it('sends no DbGroups when the grant has none, and AutoCreate false for an existing user', async () => {
+    replyWith({ DbUser: 'IAM:reporting', DbPassword: PASSWORD, Expiration: expiresIn(3600) });
+
+    await issue(
+      grant({ dbUser: 'reporting', dbGroups: [], autoCreate: false, durationSeconds: 3600 }),
+    );
+
+    expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input).toEqual({
+      ClusterIdentifier: 'examplecluster',
+      DbUser: 'reporting',
+      DbName: 'exampledb',
+      DurationSeconds: 3600,
+      AutoCreate: false,
+    });
+  });
+
+  it('uses the host and port the target names without asking DescribeClusters', async () => {
+    const target = {
+      name: 'finance',
+      clusterIdentifier: 'finance',
+      database: 'ledger',
+      host: 'db.internal',
+      port: 5440,
+    };
+
+    const credentials = await issue(grant({ target, database: 'ledger' }));
+
+    expect(credentials).toMatchObject({
+      host: 'db.internal',
+      port: 5440,
+      clusterIdentifier: 'finance',
+    });
+    expect(redshiftMock.commandCalls(DescribeClustersCommand)).toHaveLength(0);
+  });
+
+  it('looks the cluster endpoint up once per container', async () => {
+    await issue();
+    await issue();
+
+    expect(redshiftMock.commandCalls(DescribeClustersCommand)).toHaveLength(1);
+  });
+
+  it('does not cache a failed endpoint lookup', async () => {
+    redshiftMock
+      .on(DescribeClustersCommand)
+      .rejectsOnce(new Error('socket hang up'))
+      .resolves({ Clusters: [{ Endpoint: { Address: 'examplecluster.internal', Port: 5439 } }] });
+
+    await expect(issue()).rejects.toThrow(UpstreamError);
+    await expect(issue()).resolves.toMatchObject({ port: 5439 });
+    expect(redshiftMock.commandCalls(DescribeClustersCommand)).toHaveLength(2);
+  });
+
+  it.each([
+    ['no password', { DbUser: 'IAM:etl_loader', Expiration: expiresIn(900) }],
+    ['an empty password', { DbUser: 'IAM:etl_loader', DbPassword: '', Expiration: expiresIn(900) }],
+    ['no expiration', { DbUser: 'IAM:etl_loader', DbPassword: PASSWORD }],
+    ['no user', { DbPassword: PASSWORD, Expiration: expiresIn(900) }],
+  ])(
+    'refuses a reply with %s as an upstream error, never an empty credential',
+    async (_, reply) => {
+      replyWith(reply);
+
+      await expect(issue()).rejects.toThrow(
+        new UpstreamError('Redshift GetClusterCredentials returned an incomplete credential'),
+      );
+    },
+  );
+
+  it.each([
+    ['in the past', -1],
+    ['later than the requested duration', 900 + 120],
+  ])('refuses an expiration %s', async (_, seconds) => {
+    replyWith({ DbUser: 'IAM:etl_loader', DbPassword: PASSWORD, Expiration: expiresIn(seconds) });
+
+    await expect(issue()).rejects.toThrow(/implausible expiration/);
+  });
+
+  it('turns throttling that outlasted the retries into Throttled with a retry delay', async () => {
+    redshiftMock.on(GetClusterCredentialsCommand).rejects(
+      new RedshiftServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400, attempts: 3 },
+        message: 'Rate exceeded',
+      }),
+    );
+
+    const error = await issue().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      'ClusterNotFoundFault',
+      new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
+    ],
+    [
+      'UnsupportedOperationFault',
+      new UnsupportedOperationFault({ message: 'not supported', $metadata: {} }),
+    ],
+    [
+      'AccessDenied',
+      new RedshiftServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'User: arn:aws:sts::1:assumed-role/x is not authorized',
+      }),
+    ],
+    [
+      'TimeoutError',
+      Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' }),
+    ],
+  ])('turns %s into UpstreamError naming the error but not its message', async (name, failure) => {
+    redshiftMock.on(GetClusterCredentialsCommand).rejects(failure);
+
+    await expect(issue()).rejects.toThrow(
+      new UpstreamError(`Redshift GetClusterCredentials failed: ${name}`),
+    );
+  });
+
+  it('reports a cluster DescribeClusters cannot find as an upstream error', async () => {
+    redshiftMock
+      .on(DescribeClustersCommand)
+      .rejects(
+        new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
+      );
+
+    await expect(issue()).rejects.toThrow('Redshift DescribeClusters failed: ClusterNotFoundFault');
+  });
+});

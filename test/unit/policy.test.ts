@@ -1,0 +1,399 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { PolicyError } from '../../functions/domain/errors.js';
+import { principalFromArn } from '../../functions/domain/identity.js';
+import { loadPolicy, type Policy, parsePolicy } from '../../functions/domain/policy.js';
+
+const TARGETS = {
+  analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
+  finance: { clusterIdentifier: 'finance-cluster', database: 'ledger' },
+};
+
+const ETL_RULE = {
+  name: 'etl-roles',
+  principals: ['arn:aws:iam::123456789012:role/etl-*'],
+  targets: ['analytics'],
+  dbUser: 'etl_${roleName}',
+  dbGroups: ['etl_rw'],
+};
+
+const policyText = (rules: unknown[], targets: unknown = TARGETS, extra: object = {}) =>
+  stringify({ version: 1, targets, rules, ...extra });
+
+/** The PolicyError that parsing `text` throws. */
+function policyErrorOf(text: string): PolicyError {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (error) {
+    if (error instanceof PolicyError) return error;
+    throw error;
+  }
+  throw new Error('the policy loaded');
+}
+
+const ruleFor = (policy: Policy, arn: string) => policy.ruleFor(principalFromArn(arn))?.name;
+
+describe('loadPolicy', () => {
+  it('loads the example policy of the layer', () => {
+    const policy = loadPolicy('layers/policy/policy/policy.yaml');
+
+    expect(policy.rules.map((rule) => rule.name)).toEqual([
+      'etl-roles',
+      'reporting-services',
+      'sso-analysts',
+      'nobody-else',
+    ]);
+    expect(policy.warnings).toEqual([]);
+  });
+
+  it('fails closed on a file that does not exist, naming it', () => {
+    expect(() => loadPolicy('test/fixtures/policies/missing.yaml')).toThrow(PolicyError);
+    try {
+      loadPolicy('test/fixtures/policies/missing.yaml');
+    } catch (error) {
+      expect((error as PolicyError).details).toBe(
+        'test/fixtures/policies/missing.yaml: (file): cannot be read (ENOENT)',
+      );
+    }
+  });
+
+  it('rejects a rule using ${sessionName} without trustSessionName, naming file, rule and field', () => {
+    let error: unknown;
+    try {
+      loadPolicy('test/fixtures/policies/invalid-session-name.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).problems).toEqual([
+      {
+        field: 'rules[1].dbUser',
+        rule: '#1 sso-analysts',
+        problem: expect.stringMatching(/\$\{sessionName\}.*trustSessionName: true/),
+      },
+    ]);
+    expect((error as PolicyError).details).toMatch(
+      /^test\/fixtures\/policies\/invalid-session-name\.yaml: /,
+    );
+  });
+});
+
+describe('parsePolicy load errors', () => {
+  it.each([
+    ['text that is not YAML', 'version: 1\ntargets: [\n', '(yaml line 3)', /.+/],
+    [
+      'a duplicated key',
+      'version: 1\nversion: 1\ntargets: {}\nrules: []\n',
+      '(yaml line 2)',
+      /unique/i,
+    ],
+    ['a document that is not a mapping', '- 1\n- 2\n', '(document)', /object/],
+    ['version 2', policyText([], TARGETS, { version: 2 }), 'version', /1/],
+    [
+      'an unknown top-level key',
+      policyText([], TARGETS, { defaults: {} }),
+      '(document)',
+      /defaults/,
+    ],
+    [
+      'an unknown target key',
+      policyText([], { a: { ...TARGETS.analytics, region: 'x' } }),
+      'targets.a',
+      /region/,
+    ],
+    [
+      'a target port out of range',
+      policyText([], { a: { ...TARGETS.analytics, port: 70000 } }),
+      'targets.a.port',
+      /65535/,
+    ],
+    [
+      'a target without database',
+      policyText([], { a: { clusterIdentifier: 'c' } }),
+      'targets.a.database',
+      /string/,
+    ],
+  ])('rejects %s', (_, text, field, problem) => {
+    const error = policyErrorOf(text);
+
+    expect(error.problems[0]?.field).toBe(field);
+    expect(error.problems[0]?.problem).toMatch(problem);
+  });
+
+  it.each([
+    ['an unknown key', { ...ETL_RULE, autocreate: true }, 'rules[0]', /autocreate/],
+    ['no principals', { ...ETL_RULE, principals: [] }, 'rules[0].principals', /1/],
+    [
+      'maxDurationSeconds below 900',
+      { ...ETL_RULE, maxDurationSeconds: 899 },
+      'rules[0].maxDurationSeconds',
+      /900/,
+    ],
+    [
+      'maxDurationSeconds above 3600',
+      { ...ETL_RULE, maxDurationSeconds: 3601 },
+      'rules[0].maxDurationSeconds',
+      /3600/,
+    ],
+    [
+      'a fractional maxDurationSeconds',
+      { ...ETL_RULE, maxDurationSeconds: 1000.5 },
+      'rules[0].maxDurationSeconds',
+      /int/i,
+    ],
+    ['an unknown effect', { ...ETL_RULE, effect: 'maybe' }, 'rules[0].effect', /allow/],
+    [
+      'a principal that is not an ARN pattern',
+      { ...ETL_RULE, principals: ['etl-*'] },
+      'rules[0].principals[0]',
+      /six colon-separated/,
+    ],
+    [
+      'a role named with its path',
+      { ...ETL_RULE, principals: ['arn:aws:iam::123456789012:role/service/etl'] },
+      'rules[0].principals[0]',
+      /without its path/,
+    ],
+    [
+      'an allow rule without targets',
+      { ...ETL_RULE, targets: undefined },
+      'rules[0].targets',
+      /must name its targets/,
+    ],
+    [
+      'an unknown target',
+      { ...ETL_RULE, targets: ['warehouse'] },
+      'rules[0].targets[0]',
+      /no target named "warehouse"/,
+    ],
+    [
+      'an allow rule without dbUser',
+      { ...ETL_RULE, dbUser: undefined },
+      'rules[0].dbUser',
+      /dbUser template/,
+    ],
+    [
+      'an unknown template variable',
+      { ...ETL_RULE, dbUser: 'etl_${role}' },
+      'rules[0].dbUser',
+      /unknown variable \$\{role\}/,
+    ],
+    [
+      'a stray $ in the template',
+      { ...ETL_RULE, dbUser: 'etl_$roleName' },
+      'rules[0].dbUser',
+      /"\$" must start/,
+    ],
+    [
+      'a template whose fixed text breaks the name rule',
+      { ...ETL_RULE, dbUser: '9etl_${roleName}' },
+      'rules[0].dbUser',
+      /starting with a letter/,
+    ],
+    [
+      'a template that is a reserved word',
+      { ...ETL_RULE, dbUser: 'USER' },
+      'rules[0].dbUser',
+      /reserved word USER/,
+    ],
+    [
+      '${sessionName} without trustSessionName',
+      { ...ETL_RULE, dbUser: '${sessionName}' },
+      'rules[0].dbUser',
+      /trustSessionName/,
+    ],
+    [
+      '${sessionName} with trustSessionName: false',
+      { ...ETL_RULE, dbUser: '${sessionName}', trustSessionName: false },
+      'rules[0].dbUser',
+      /trustSessionName/,
+    ],
+    [
+      'an upper-case group',
+      { ...ETL_RULE, dbGroups: ['ETL_RW'] },
+      'rules[0].dbGroups[0]',
+      /lower-case/,
+    ],
+    [
+      'a reserved group name',
+      { ...ETL_RULE, dbGroups: ['group'] },
+      'rules[0].dbGroups[0]',
+      /reserved word GROUP/,
+    ],
+    [
+      'a repeated group',
+      { ...ETL_RULE, dbGroups: ['etl_rw', 'etl_rw'] },
+      'rules[0].dbGroups[1]',
+      /listed twice/,
+    ],
+    [
+      'an invalid database',
+      { ...ETL_RULE, databases: ['my db'] },
+      'rules[0].databases[0]',
+      /1 to 64/,
+    ],
+    [
+      'a deny rule with targets',
+      { name: 'deny', principals: ['*'], effect: 'deny', targets: ['analytics'] },
+      'rules[0].targets',
+      /only name, principals and effect/,
+    ],
+  ])('rejects a rule with %s, naming the rule and field', (_, rule, field, problem) => {
+    const error = policyErrorOf(policyText([rule]));
+
+    expect(error.problems).toContainEqual({
+      field,
+      rule: expect.stringMatching(/^#0/),
+      problem: expect.stringMatching(problem),
+    });
+  });
+
+  it.each([
+    [
+      'an invalid cluster identifier',
+      { clusterIdentifier: 'Example_Cluster', database: 'exampledb' },
+      'targets.bad.clusterIdentifier',
+    ],
+    [
+      'an invalid database',
+      { clusterIdentifier: 'examplecluster', database: '1db' },
+      'targets.bad.database',
+    ],
+    [
+      'a reserved database name',
+      { clusterIdentifier: 'examplecluster', database: 'table' },
+      'targets.bad.database',
+    ],
+  ])('rejects a target with %s', (_, target, field) => {
+    const error = policyErrorOf(policyText([], { bad: target }));
+
+    expect(error.problems.map((problem) => problem.field)).toEqual([field]);
+  });
+
+  it('rejects two rules with the same name', () => {
+    const error = policyErrorOf(policyText([ETL_RULE, { ...ETL_RULE }]));
+
+    expect(error.problems).toEqual([
+      { field: 'rules[1].name', rule: '#1 etl-roles', problem: 'duplicate rule name "etl-roles"' },
+    ]);
+  });
+
+  it('reports every problem, not only the first', () => {
+    const error = policyErrorOf(
+      policyText([
+        { ...ETL_RULE, dbGroups: ['BAD'] },
+        { ...ETL_RULE, name: 'b', targets: ['nowhere'] },
+      ]),
+    );
+
+    expect(error.problems.map((problem) => problem.field)).toEqual([
+      'rules[0].dbGroups[0]',
+      'rules[1].targets[0]',
+    ]);
+  });
+
+  it('never puts the problems in the message a caller sees', () => {
+    const error = policyErrorOf(policyText([{ ...ETL_RULE, dbGroups: ['BAD'] }]));
+
+    expect(error.message).not.toMatch(/BAD|rules\[0\]|policy\.yaml/);
+    expect(error.details).toMatch(/policy\.yaml: rules\[0\]\.dbGroups\[0\] \(rule #0 etl-roles\)/);
+  });
+});
+
+describe('parsePolicy warnings', () => {
+  it('warns that a policy without rules denies everything', () => {
+    expect(parsePolicy(policyText([]), 'p.yaml').warnings).toEqual([
+      'the policy has no rules: every request is denied',
+    ]);
+  });
+
+  it('warns that rules after a "*" rule are never reached', () => {
+    const policy = parsePolicy(
+      policyText([{ name: 'everyone', principals: ['*'], effect: 'deny' }, ETL_RULE]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      'rules[0] (everyone) matches every principal, so these rules are never reached: etl-roles',
+    ]);
+  });
+
+  it('does not warn about a final catch-all deny', () => {
+    const policy = parsePolicy(
+      policyText([ETL_RULE, { name: 'nobody-else', principals: ['*'], effect: 'deny' }]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([]);
+  });
+});
+
+describe('Policy.ruleFor', () => {
+  const policy = parsePolicy(
+    policyText([
+      {
+        name: 'deny-intern',
+        principals: ['arn:aws:iam::123456789012:role/etl-intern'],
+        effect: 'deny',
+      },
+      ETL_RULE,
+      {
+        name: 'break-glass',
+        principals: ['arn:aws:iam::123456789012:root'],
+        targets: ['analytics'],
+        dbUser: 'admin_${accountId}',
+      },
+      {
+        name: 'one-session',
+        principals: ['arn:aws:sts::123456789012:assumed-role/support/ticket-7'],
+        targets: ['analytics'],
+        dbUser: 'support',
+      },
+      {
+        name: 'all-users',
+        principals: ['arn:aws:iam::123456789012:user/*'],
+        targets: ['finance'],
+        dbUser: '${userName}',
+      },
+    ]),
+    'p.yaml',
+  );
+
+  it('lets the first matching rule decide', () => {
+    expect(ruleFor(policy, 'arn:aws:sts::123456789012:assumed-role/etl-intern/s1')).toBe(
+      'deny-intern',
+    );
+    expect(ruleFor(policy, 'arn:aws:sts::123456789012:assumed-role/etl-loader/s1')).toBe(
+      'etl-roles',
+    );
+  });
+
+  it('matches a rule naming one session ARN only for that session', () => {
+    expect(ruleFor(policy, 'arn:aws:sts::123456789012:assumed-role/support/ticket-7')).toBe(
+      'one-session',
+    );
+    expect(
+      ruleFor(policy, 'arn:aws:sts::123456789012:assumed-role/support/ticket-8'),
+    ).toBeUndefined();
+  });
+
+  it('matches an account root only by a rule naming it exactly', () => {
+    expect(ruleFor(policy, 'arn:aws:iam::123456789012:root')).toBe('break-glass');
+    expect(ruleFor(policy, 'arn:aws:iam::210987654321:root')).toBeUndefined();
+  });
+
+  it('never matches an "other" principal with a wildcard, not even "*"', () => {
+    const catchAll = parsePolicy(
+      policyText([{ name: 'all', principals: ['*'], targets: ['analytics'], dbUser: 'x' }]),
+      'p.yaml',
+    );
+
+    expect(ruleFor(catchAll, 'arn:aws:sts::123456789012:federated-user/bob')).toBeUndefined();
+    expect(ruleFor(catchAll, 'arn:aws:iam::123456789012:user/bob')).toBe('all');
+  });
+
+  it('finds no rule for a caller no pattern matches', () => {
+    expect(ruleFor(policy, 'arn:aws:sts::210987654321:assumed-role/etl-loader/s1')).toBeUndefined();
+  });
+});
