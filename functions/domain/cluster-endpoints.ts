@@ -1,4 +1,8 @@
-import { DescribeClustersCommand, type RedshiftClient } from '@aws-sdk/client-redshift';
+import {
+  DescribeClustersCommand,
+  type DescribeClustersCommandOutput,
+  type RedshiftClient,
+} from '@aws-sdk/client-redshift';
 import { UpstreamError } from './errors.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -27,11 +31,14 @@ export class ClusterEndpoints {
   }
 
   async #describe(clusterIdentifier: string): Promise<ClusterEndpoint> {
-    const reply = await this.redshift
-      .send(new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }))
-      .catch((error: unknown) => {
-        throw upstreamFailure('DescribeClusters', error);
-      });
+    let reply: DescribeClustersCommandOutput;
+    try {
+      reply = await this.redshift.send(
+        new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
+      );
+    } catch (error) {
+      throw upstreamFailure('DescribeClusters', error);
+    }
     const endpoint = reply.Clusters?.[0]?.Endpoint;
     if (!endpoint?.Address || endpoint.Port === undefined) {
       throw new UpstreamError(`Redshift reported no endpoint for cluster ${clusterIdentifier}`);

@@ -1,4 +1,8 @@
-import { GetClusterCredentialsCommand, type RedshiftClient } from '@aws-sdk/client-redshift';
+import {
+  GetClusterCredentialsCommand,
+  type GetClusterCredentialsCommandOutput,
+  type RedshiftClient,
+} from '@aws-sdk/client-redshift';
 import type { Grant } from './authorize.js';
 import type { ClusterEndpoints } from './cluster-endpoints.js';
 import { UpstreamError } from './errors.js';
@@ -37,8 +41,9 @@ export async function issueCredentials(
   endpoint.catch(() => {});
 
   const requestedAt = now();
-  const reply = await redshift
-    .send(
+  let reply: GetClusterCredentialsCommandOutput;
+  try {
+    reply = await redshift.send(
       new GetClusterCredentialsCommand({
         ClusterIdentifier: target.clusterIdentifier,
         DbUser: grant.dbUser,
@@ -47,10 +52,10 @@ export async function issueCredentials(
         DurationSeconds: grant.durationSeconds,
         AutoCreate: grant.autoCreate,
       }),
-    )
-    .catch((error: unknown) => {
-      throw upstreamFailure('GetClusterCredentials', error);
-    });
+    );
+  } catch (error) {
+    throw upstreamFailure('GetClusterCredentials', error);
+  }
 
   const { DbUser: dbUser, DbPassword: dbPassword, Expiration: expiration } = reply;
   if (

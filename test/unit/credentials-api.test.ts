@@ -1,0 +1,356 @@
+import { readdirSync } from 'node:fs';
+import {
+  ClusterNotFoundFault,
+  DescribeClustersCommand,
+  GetClusterCredentialsCommand,
+  RedshiftClient,
+  RedshiftServiceException,
+  UnsupportedOperationFault,
+} from '@aws-sdk/client-redshift';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../functions/commons/api-gateway.js';
+import {
+  type CapturedOutput,
+  captureOutput,
+  loadApiHandler,
+  readEvent,
+  restEvent,
+} from '../support/lambda.js';
+
+const redshiftMock = mockClient(RedshiftClient);
+const EXAMPLE_POLICY = 'layers/policy/policy/policy.yaml';
+const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
+const HOST = 'examplecluster.abc123.us-east-1.redshift.amazonaws.com';
+const ETL_ROLE = 'arn:aws:sts::123456789012:assumed-role/etl-loader/nightly-load-42';
+const SSO_ROLE = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_0123456789abcdef';
+
+type Handler = Awaited<ReturnType<typeof loadApiHandler>>;
+
+const bodyOf = (response: APIGatewayProxyResult) =>
+  JSON.parse(response.body) as Record<string, unknown>;
+
+function expectError(response: APIGatewayProxyResult, statusCode: number, code: string) {
+  expect(response.statusCode).toBe(statusCode);
+  expect(response.headers).toMatchObject({
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json',
+  });
+  const body = bodyOf(response);
+  expect(body).toEqual({
+    error: { code, message: expect.any(String) },
+    requestId: expect.any(String),
+  });
+  expect(response.body).not.toMatch(/\n\s+at |Error:|\.ts:\d/);
+}
+
+function rejectCredentials(error: Error) {
+  redshiftMock.on(GetClusterCredentialsCommand).rejects(error);
+}
+
+describe('credentials-api handler', () => {
+  let handle: Handler;
+  let output: CapturedOutput;
+  const auditLines = () =>
+    output.logLines().filter((line) => line.message === 'Credential decision');
+
+  beforeEach(async () => {
+    redshiftMock.reset();
+    redshiftMock
+      .on(GetClusterCredentialsCommand)
+      .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
+        DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
+        DbPassword: PASSWORD,
+        Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
+      }));
+    redshiftMock
+      .on(DescribeClustersCommand)
+      .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
+    output = captureOutput();
+    handle = await loadApiHandler(EXAMPLE_POLICY);
+  });
+
+  it('issues the credential its rule maps an assumed role to', async () => {
+    const response = await handle(restEvent(ETL_ROLE, { durationSeconds: 3600 }));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toEqual({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    expect(bodyOf(response)).toEqual({
+      dbUser: 'IAMA:etl_etl-loader',
+      dbPassword: PASSWORD,
+      expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      target: 'analytics',
+      clusterIdentifier: 'examplecluster',
+      database: 'exampledb',
+      dbGroups: ['etl_rw'],
+      host: HOST,
+      port: 5439,
+    });
+    expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input).toEqual({
+      ClusterIdentifier: 'examplecluster',
+      DbUser: 'etl_etl-loader',
+      DbName: 'exampledb',
+      DbGroups: ['etl_rw'],
+      DurationSeconds: 3600,
+      AutoCreate: true,
+    });
+  });
+
+  it('writes one audit line for an issuance, with the decision and never the password', async () => {
+    const response = await handle(restEvent(ETL_ROLE));
+
+    expect(auditLines()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        decision: 'issued',
+        principal: ETL_ROLE,
+        rule: 'etl-roles',
+        dbUser: 'IAMA:etl_etl-loader',
+        dbGroups: ['etl_rw'],
+        target: 'analytics',
+        database: 'exampledb',
+        durationSeconds: 900,
+        expiration: bodyOf(response).expiration,
+        requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+        correlation_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      }),
+    ]);
+    expect(output.text()).not.toContain(PASSWORD);
+  });
+
+  it('writes one audit line for a denial, with the reason', async () => {
+    await handle(restEvent('arn:aws:iam::123456789012:user/alice'));
+
+    expect(auditLines()).toEqual([
+      expect.objectContaining({
+        decision: 'denied',
+        principal: 'arn:aws:iam::123456789012:user/alice',
+        rule: 'nobody-else',
+        reason: 'a deny rule matches',
+      }),
+    ]);
+  });
+
+  describe('sample events', () => {
+    const expected: Record<string, { status: number; dbUser?: string }> = {
+      'api-iam-user.json': { status: 200, dbUser: 'IAM:reporting' },
+      'api-assumed-role.json': { status: 200, dbUser: 'IAMA:etl_etl-loader' },
+      'api-sso-role.json': { status: 200, dbUser: 'IAMA:jane.doe@example.com' },
+      'api-http-v2.json': { status: 200, dbUser: 'IAMA:etl_etl-transform' },
+    };
+
+    it('has an expectation for every event file', () => {
+      const files = readdirSync('events').filter(
+        (file) => file.endsWith('.json') && file !== 'env.json',
+      );
+
+      expect(files.sort()).toEqual(Object.keys(expected).sort());
+    });
+
+    it.each(Object.entries(expected))('answers %s', async (file, { status, dbUser }) => {
+      const response = await handle(readEvent(file));
+
+      expect(response.statusCode).toBe(status);
+      expect(bodyOf(response).dbUser).toBe(dbUser);
+    });
+  });
+
+  describe('caller identity', () => {
+    it('takes an HTTP API v2 caller from authorizer.iam, not from a v1-style identity', async () => {
+      const event = readEvent('api-http-v2.json') as APIGatewayProxyEventV2WithIAMAuthorizer;
+      const forged = {
+        ...event,
+        requestContext: { ...event.requestContext, identity: { userArn: SSO_ROLE } },
+      } as ApiEvent;
+
+      const response = await handle(forged);
+
+      expect(bodyOf(response).dbUser).toBe('IAMA:etl_etl-transform');
+    });
+
+    it('denies an HTTP API v2 event without authorizer.iam even if it carries a v1 identity', async () => {
+      const event = readEvent('api-http-v2.json') as APIGatewayProxyEventV2WithIAMAuthorizer;
+      const forged = {
+        ...event,
+        requestContext: {
+          ...event.requestContext,
+          authorizer: undefined,
+          identity: { userArn: ETL_ROLE },
+        },
+      } as unknown as ApiEvent;
+
+      expectError(await handle(forged), 403, 'AccessDenied');
+    });
+
+    it('ignores identity-looking headers and query parameters', async () => {
+      const event = restEvent('arn:aws:iam::123456789012:user/alice');
+      const spoofed = {
+        ...event,
+        headers: { ...event.headers, 'x-amz-user-arn': ETL_ROLE, 'X-Forwarded-User': ETL_ROLE },
+        queryStringParameters: { userArn: ETL_ROLE },
+      };
+
+      expectError(await handle(spoofed), 403, 'AccessDenied');
+    });
+  });
+
+  describe('error table', () => {
+    it.each([
+      ['malformed JSON', '{"target": '],
+      ['a body that is not an object', '[1, 2]'],
+      ['a JSON null body', 'null'],
+      ['a wrong type', { dbGroups: 'etl_rw' }],
+      ['a fractional duration', { durationSeconds: 1000.5 }],
+      ['an unknown field', { target: 'analytics', role: 'admin' }],
+      [
+        'a forged requestContext in the body',
+        { requestContext: { identity: { userArn: SSO_ROLE } } },
+      ],
+      ['a __proto__ key', '{"__proto__": {"admin": true}}'],
+      ['a duration below 900', { durationSeconds: 899 }],
+      ['a duration above 3600', { durationSeconds: 3601 }],
+      ['a repeated group', { dbGroups: ['etl_rw', 'etl_rw'] }],
+    ])('400 InvalidRequest for %s', async (_, body) => {
+      const response = await handle(restEvent(ETL_ROLE, body));
+
+      expectError(response, 400, 'InvalidRequest');
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+    });
+
+    it('400 InvalidRequest for a duration above the rule maximum', async () => {
+      handle = await loadApiHandler('test/fixtures/policies/integration.yaml');
+
+      const response = await handle(
+        restEvent('arn:aws:iam::123456789012:user/services/reporting-daily', {
+          durationSeconds: 3600,
+        }),
+      );
+
+      expectError(response, 400, 'InvalidRequest');
+      expect(bodyOf(response).error).toMatchObject({
+        message: 'durationSeconds must be between 900 and 1800',
+      });
+    });
+
+    it('reads a base64-encoded body', async () => {
+      const event = restEvent(ETL_ROLE);
+      const encoded = {
+        ...event,
+        isBase64Encoded: true,
+        body: Buffer.from('{"durationSeconds": 899}').toString('base64'),
+      };
+
+      expectError(await handle(encoded), 400, 'InvalidRequest');
+    });
+
+    it.each([
+      ['no IAM identity', restEvent(undefined)],
+      ['a deny rule', restEvent('arn:aws:iam::123456789012:user/alice')],
+      ['the account root', restEvent('arn:aws:iam::123456789012:root')],
+      ['a federated user', restEvent('arn:aws:sts::123456789012:federated-user/alice')],
+      ['a target not allowed', restEvent(ETL_ROLE, { target: 'finance' })],
+      ['a database not allowed', restEvent(ETL_ROLE, { database: 'dev' })],
+      ['a group not allowed', restEvent(ETL_ROLE, { dbGroups: ['etl_rw', 'admins'] })],
+      ['a rendered name that is a reserved word', restEvent(`${SSO_ROLE}/user`)],
+      ['a rendered name starting with a digit', restEvent(`${SSO_ROLE}/1jane@example.com`)],
+    ])('403 AccessDenied for %s, without calling Redshift', async (_, event) => {
+      const response = await handle(event);
+
+      expectError(response, 403, 'AccessDenied');
+      expect(bodyOf(response).error).toMatchObject({
+        message: expect.not.stringMatching(/analytics|finance|etl-roles|nobody-else|exampledb/),
+      });
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+    });
+
+    it('429 Throttled with Retry-After when Redshift keeps throttling', async () => {
+      rejectCredentials(
+        new RedshiftServiceException({
+          name: 'Throttling',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'Rate exceeded',
+        }),
+      );
+
+      const response = await handle(restEvent(ETL_ROLE));
+
+      expectError(response, 429, 'Throttled');
+      expect(Number(response.headers?.['Retry-After'])).toBeGreaterThan(0);
+    });
+
+    it.each([
+      [
+        'cluster not found',
+        new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
+      ],
+      [
+        'unsupported operation',
+        new UnsupportedOperationFault({ message: 'unsupported', $metadata: {} }),
+      ],
+      [
+        'access denied to the vendor',
+        new RedshiftServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'not authorized',
+        }),
+      ],
+    ])('502 UpstreamError when Redshift reports %s', async (_, error) => {
+      rejectCredentials(error);
+
+      expectError(await handle(restEvent(ETL_ROLE)), 502, 'UpstreamError');
+    });
+
+    it('502 UpstreamError for a reply without a password', async () => {
+      redshiftMock
+        .on(GetClusterCredentialsCommand)
+        .resolves({ DbUser: 'IAMA:etl_etl-loader', Expiration: new Date(Date.now() + 900_000) });
+
+      expectError(await handle(restEvent(ETL_ROLE)), 502, 'UpstreamError');
+    });
+
+    it('500 PolicyError for every request while the policy is invalid, the log naming file, rule and field', async () => {
+      handle = await loadApiHandler('test/fixtures/policies/invalid-session-name.yaml');
+
+      const responses = [
+        await handle(restEvent(ETL_ROLE)),
+        await handle(restEvent('arn:aws:iam::123456789012:user/alice')),
+        await handle(restEvent(undefined)),
+      ];
+
+      for (const response of responses) expectError(response, 500, 'PolicyError');
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+      expect(output.logLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          file: 'test/fixtures/policies/invalid-session-name.yaml',
+          rule: '#1 sso-analysts',
+          field: 'rules[1].dbUser',
+        }),
+      );
+    });
+
+    it('500 InternalError, without detail, for a fault nobody expected', async () => {
+      const { logger } = await import('../../functions/commons/logger.js');
+      const fault = new TypeError('audit sink is broken');
+      const info = logger.info.bind(logger);
+      logger.info = (...args: Parameters<typeof logger.info>) => {
+        if (args[0] === 'Credential decision') throw fault;
+        info(...args);
+      };
+
+      const response = await handle(restEvent(ETL_ROLE));
+
+      expectError(response, 500, 'InternalError');
+      expect(bodyOf(response).error).toEqual({ code: 'InternalError', message: 'Internal error' });
+      expect(response.body).not.toContain(PASSWORD);
+    });
+  });
+});
