@@ -227,6 +227,7 @@ describe('credentials-api handler', () => {
 
       const response = await handle(
         restEvent('arn:aws:iam::123456789012:user/services/reporting-daily', {
+          target: 'analytics',
           durationSeconds: 3600,
         }),
       );
