@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import {
   type CapturedOutput,
@@ -341,11 +341,9 @@ describe('credentials-api handler', () => {
     it('500 InternalError, without detail, for a fault nobody expected', async () => {
       const { logger } = await import('../../functions/commons/logger.js');
       const fault = new TypeError('audit sink is broken');
-      const info = logger.info.bind(logger);
-      logger.info = (...args: Parameters<typeof logger.info>) => {
+      vi.spyOn(logger, 'info').mockImplementation((...args) => {
         if (args[0] === 'Credential decision') throw fault;
-        info(...args);
-      };
+      });
 
       const response = await handle(restEvent(ETL_ROLE));
 
