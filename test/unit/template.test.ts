@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../functions/domain/policy.js';
+import { readTemplate } from '../../scripts/cfn-yaml.js';
+
+const template = readTemplate();
+const resources = Object.entries(template.Resources);
+const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
+const functions = ofType('AWS::Serverless::Function');
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every IAM statement the template grants, inline function policies and role policies alike. */
+function statements(): Statement[] {
+  const fromFunctions = functions.flatMap(
+    ([, fn]) => (fn.Properties?.Policies as { Statement: Statement[] }[] | undefined) ?? [],
+  );
+  const forEach = (template.Resources as Record<string, unknown>)[
+    'Fn::ForEach::ClusterCredentialsPolicies'
+  ] as [
+    string,
+    unknown,
+    Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>,
+  ];
+  const fromRolePolicies = Object.values(forEach[2]).map(
+    (policy) => policy.Properties.PolicyDocument,
+  );
+  return [...fromFunctions, ...fromRolePolicies].flatMap((document) => document.Statement);
+}
+
+describe('template.yaml', () => {
+  it('gives every function the runtime, architecture and tracing the design asks for', () => {
+    expect(template.Globals?.Function).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Tracing: 'Active',
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+    });
+  });
+
+  it('names each handler after its esbuild entry point, as sam build flattens the output', () => {
+    for (const [, fn] of functions) {
+      const entry =
+        ((fn.Metadata?.BuildProperties ?? {}) as { EntryPoints?: string[] }).EntryPoints?.[0] ?? '';
+      expect(fn.Metadata?.BuildMethod).toBe('esbuild');
+      expect(existsSync(entry)).toBe(true);
+      expect(fn.Properties?.Handler).toBe(`${basename(entry, extname(entry))}.handler`);
+    }
+  });
+
+  it('mounts the policy layer so that POLICY_FILE names a valid policy under /opt', () => {
+    const [, layer] = ofType('AWS::Serverless::LayerVersion')[0] ?? [];
+    const contentUri = String(layer?.Properties?.ContentUri);
+    const [, api] = functions.find(([name]) => name === 'CredentialsApiFunction') ?? [];
+    const policyFile =
+      ((api?.Properties?.Environment ?? {}) as { Variables?: { POLICY_FILE?: string } }).Variables
+        ?.POLICY_FILE ?? '';
+
+    expect(policyFile).toBe('/opt/policy/policy.yaml');
+    expect(
+      loadPolicy(join(contentUri, policyFile.replace(/^\/opt\//, ''))).rules.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('requires SigV4 (AWS_IAM) on the API, with the caller’s own identity, throttled and access-logged', () => {
+    const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
+
+    expect(api?.Properties?.Auth).toEqual({ DefaultAuthorizer: 'AWS_IAM', InvokeRole: 'NONE' });
+    expect(api?.Properties?.MethodSettings).toEqual([
+      expect.objectContaining({
+        ThrottlingRateLimit: expect.anything(),
+        ThrottlingBurstLimit: expect.anything(),
+      }),
+    ]);
+    expect(api?.Properties?.AccessLogSetting).toMatchObject({ DestinationArn: expect.anything() });
+  });
+
+  it('keeps every log group for a set retention', () => {
+    const logGroups = ofType('AWS::Logs::LogGroup');
+
+    expect(logGroups.length).toBeGreaterThanOrEqual(2);
+    for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBeDefined();
+  });
+
+  it('never grants the Redshift credential actions on Resource "*"', () => {
+    const credentialActions = [
+      'redshift:GetClusterCredentials',
+      'redshift:JoinGroup',
+      'redshift:CreateClusterUser',
+    ];
+    const granted = statements().filter((statement) =>
+      [statement.Action].flat().some((action) => credentialActions.includes(action)),
+    );
+
+    expect(granted.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
+      [...credentialActions].sort(),
+    );
+    for (const statement of granted) {
+      const arns = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
+      for (const arn of arns)
+        expect(arn).toMatch(/:(dbuser|dbname|dbgroup):\$\{ClusterIdentifier\}\/\*/);
+    }
+  });
+
+  it('has environment overrides in events/env.json only for functions the template defines', () => {
+    const env = JSON.parse(readFileSync('events/env.json', 'utf8')) as Record<string, unknown>;
+
+    expect(
+      Object.keys(env).every((name) => functions.some(([logicalId]) => logicalId === name)),
+    ).toBe(true);
+  });
+});
