@@ -1,11 +1,8 @@
 import { readdirSync } from 'node:fs';
 import {
-  ClusterNotFoundFault,
   DescribeClustersCommand,
   GetClusterCredentialsCommand,
   RedshiftClient,
-  RedshiftServiceException,
-  UnsupportedOperationFault,
 } from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,6 +15,7 @@ import {
   readEvent,
   restEvent,
 } from '../support/lambda.js';
+import { redshiftFaults } from '../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const EXAMPLE_POLICY = 'layers/policy/policy/policy.yaml';
@@ -270,14 +268,7 @@ describe('credentials-api handler', () => {
     });
 
     it('429 Throttled with Retry-After when Redshift keeps throttling', async () => {
-      rejectCredentials(
-        new RedshiftServiceException({
-          name: 'Throttling',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-          message: 'Rate exceeded',
-        }),
-      );
+      rejectCredentials(redshiftFaults.throttling());
 
       const response = await handle(restEvent(ETL_ROLE));
 
@@ -286,23 +277,9 @@ describe('credentials-api handler', () => {
     });
 
     it.each([
-      [
-        'cluster not found',
-        new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
-      ],
-      [
-        'unsupported operation',
-        new UnsupportedOperationFault({ message: 'unsupported', $metadata: {} }),
-      ],
-      [
-        'access denied to the vendor',
-        new RedshiftServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-          message: 'not authorized',
-        }),
-      ],
+      ['cluster not found', redshiftFaults.clusterNotFound()],
+      ['unsupported operation', redshiftFaults.unsupportedOperation()],
+      ['access denied to the vendor', redshiftFaults.accessDenied()],
     ])('502 UpstreamError when Redshift reports %s', async (_, error) => {
       rejectCredentials(error);
 

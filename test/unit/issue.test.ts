@@ -1,10 +1,7 @@
 import {
-  ClusterNotFoundFault,
   DescribeClustersCommand,
   GetClusterCredentialsCommand,
   RedshiftClient,
-  RedshiftServiceException,
-  UnsupportedOperationFault,
 } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +9,7 @@ import type { Grant } from '../../functions/domain/authorize.js';
 import { ClusterEndpoints } from '../../functions/domain/cluster-endpoints.js';
 import { ThrottledError, UpstreamError } from '../../functions/domain/errors.js';
 import { issueCredentials } from '../../functions/domain/issue.js';
+import { redshiftFaults } from '../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const NOW = new Date('2026-11-26T20:00:00.000Z');
@@ -167,14 +165,7 @@ describe('issueCredentials', () => {
   });
 
   it('turns throttling that outlasted the retries into Throttled with a retry delay', async () => {
-    redshiftMock.on(GetClusterCredentialsCommand).rejects(
-      new RedshiftServiceException({
-        name: 'Throttling',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400, attempts: 3 },
-        message: 'Rate exceeded',
-      }),
-    );
+    redshiftMock.on(GetClusterCredentialsCommand).rejects(redshiftFaults.throttling());
 
     const error = await issue().catch((caught: unknown) => caught);
 
@@ -183,23 +174,9 @@ describe('issueCredentials', () => {
   });
 
   it.each([
-    [
-      'ClusterNotFoundFault',
-      new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
-    ],
-    [
-      'UnsupportedOperationFault',
-      new UnsupportedOperationFault({ message: 'not supported', $metadata: {} }),
-    ],
-    [
-      'AccessDenied',
-      new RedshiftServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'User: arn:aws:sts::1:assumed-role/x is not authorized',
-      }),
-    ],
+    ['ClusterNotFoundFault', redshiftFaults.clusterNotFound()],
+    ['UnsupportedOperationFault', redshiftFaults.unsupportedOperation()],
+    ['AccessDenied', redshiftFaults.accessDenied()],
     [
       'TimeoutError',
       Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' }),
@@ -213,11 +190,7 @@ describe('issueCredentials', () => {
   });
 
   it('reports a cluster DescribeClusters cannot find as an upstream error', async () => {
-    redshiftMock
-      .on(DescribeClustersCommand)
-      .rejects(
-        new ClusterNotFoundFault({ message: 'Cluster examplecluster not found.', $metadata: {} }),
-      );
+    redshiftMock.on(DescribeClustersCommand).rejects(redshiftFaults.clusterNotFound());
 
     await expect(issue()).rejects.toThrow('Redshift DescribeClusters failed: ClusterNotFoundFault');
   });
