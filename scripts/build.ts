@@ -66,6 +66,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       metafile: true,
       logLevel: 'warning',
     });
-    console.log(`built dist/${name}/ from ${entry}`);
+    console.error(`built dist/${name}/ from ${entry}`);
   }
 }

@@ -2,7 +2,7 @@ import { ClusterAlreadyExistsFault } from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { seedExampleCluster } from '../../scripts/seed.js';
+import { seedExample } from '../../local/seed.js';
 import { captureOutput, lambdaContext, readEvent, restEvent } from '../support/lambda.js';
 
 // The bundle exactly as `npm run build` (and so `sam build`) produces it, against moto_server.
@@ -26,7 +26,7 @@ const secondsUntil = (iso: unknown) => (new Date(String(iso)).getTime() - Date.n
 
 beforeAll(async () => {
   const endpoint = inject('motoEndpoint');
-  await seedExampleCluster(endpoint).catch((error: unknown) => {
+  await seedExample(endpoint).catch((error: unknown) => {
     if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
   });
   process.env.AWS_ENDPOINT_URL = endpoint;

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ClusterAlreadyExistsFault } from '@aws-sdk/client-redshift';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedExampleCluster } from '../../scripts/seed.js';
+import { seedExample } from '../../local/seed.js';
 
 const run = promisify(execFile);
 
 describe('a credential issuance, as a process', () => {
   beforeAll(async () => {
-    await seedExampleCluster(inject('motoEndpoint')).catch((error: unknown) => {
+    await seedExample(inject('motoEndpoint')).catch((error: unknown) => {
       if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
     });
   });

@@ -1,6 +1,6 @@
 import 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startMoto } from '../../scripts/moto.js';
+import { startMoto } from '../../local/moto.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,23 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
+import { lambdaContext as localLambdaContext } from '../../local/lambda-context.js';
 
-/** A Lambda context as the runtime passes it. */
-export const lambdaContext: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'redshift-credential-vendor-CredentialsApiFunction-AbC123',
-  functionVersion: '$LATEST',
-  invokedFunctionArn:
-    'arn:aws:lambda:us-east-1:123456789012:function:redshift-credential-vendor-CredentialsApiFunction-AbC123',
-  memoryLimitInMB: '256',
-  awsRequestId: '7f1c6a3e-2b4d-4c5e-9f8a-1b2c3d4e5f60',
-  logGroupName: '/aws/lambda/redshift-credential-vendor-credentials-api',
-  logStreamName: '2026/11/26/[$LATEST]0123456789abcdef0123456789abcdef',
-  getRemainingTimeInMillis: () => 15_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+/** The context the tests' handlers run with. */
+export const lambdaContext: Context = localLambdaContext(
+  'redshift-credential-vendor-CredentialsApiFunction-AbC123',
+  '7f1c6a3e-2b4d-4c5e-9f8a-1b2c3d4e5f60',
+);
 
 /** Everything written to stdout and stderr while active (nothing reaches the terminal). */
 export interface CapturedOutput {
