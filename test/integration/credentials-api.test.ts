@@ -1,8 +1,6 @@
-import { ClusterAlreadyExistsFault } from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { seedExample } from '../../local/seed.js';
 import { captureOutput, lambdaContext, readEvent, restEvent } from '../support/lambda.js';
 
 // The bundle exactly as `npm run build` (and so `sam build`) produces it, against moto_server.
@@ -26,9 +24,6 @@ const secondsUntil = (iso: unknown) => (new Date(String(iso)).getTime() - Date.n
 
 beforeAll(async () => {
   const endpoint = inject('motoEndpoint');
-  await seedExample(endpoint).catch((error: unknown) => {
-    if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
-  });
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.POLICY_FILE = 'test/fixtures/policies/integration.yaml';
   // A computed specifier: the bundle is built output, not a module TypeScript should resolve.

@@ -3,19 +3,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ClusterAlreadyExistsFault } from '@aws-sdk/client-redshift';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedExample } from '../../local/seed.js';
+import { describe, expect, inject, it } from 'vitest';
 
 const run = promisify(execFile);
 
 describe('a credential issuance, as a process', () => {
-  beforeAll(async () => {
-    await seedExample(inject('motoEndpoint')).catch((error: unknown) => {
-      if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
-    });
-  });
-
   it.each(['api-assumed-role.json', 'api-sso-role.json'])(
     'never writes the issued password to stdout or stderr (%s)',
     async (eventFile) => {
@@ -23,7 +15,13 @@ describe('a credential issuance, as a process', () => {
 
       const { stdout, stderr } = await run(
         process.execPath,
-        ['test/support/run-bundle.mjs', 'dist/credentials-api/index.mjs', `events/${eventFile}`],
+        [
+          '--import',
+          'tsx',
+          'test/support/run-bundle.ts',
+          'dist/credentials-api/index.mjs',
+          `events/${eventFile}`,
+        ],
         {
           env: {
             ...process.env,
