@@ -17,7 +17,7 @@ export interface LocalAws {
 export async function prepareLocalAws(): Promise<LocalAws> {
   const existing = process.env.AWS_ENDPOINT_URL;
   const moto = existing ? undefined : await startMoto();
-  const endpoint = existing ?? moto?.endpoint ?? '';
+  const endpoint = moto?.endpoint ?? existing ?? '';
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.AWS_REGION ??= 'us-east-1';
   if (!process.env.AWS_ACCESS_KEY_ID) {

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalIdentity, loadIdentities } from '../../local/identities.js';
 import {
@@ -10,6 +13,7 @@ import {
 
 // `npm start` as a new user runs it, called with the real curl binary (an independent SigV4
 // implementation): the gateway must accept what AWS would accept and refuse what AWS would refuse.
+const run = promisify(execFile);
 const identities = [...loadIdentities().values()];
 const byArn = (suffix: string) =>
   identities.find((identity) => identity.arn.endsWith(suffix)) as LocalIdentity;
@@ -103,6 +107,19 @@ describe('npm start: the local SigV4 gateway', () => {
     expect(response.status).toBe(403);
     expect(json(response.body)).toMatchObject({ error: { code: 'AccessDenied' } });
     await expect.poll(auditLines).toBe(before + 1);
+  });
+
+  it("runs the README's quick-start curl command word for word", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command = /<!-- quick-start-curl -->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(command).toContain('curl');
+
+    const { stdout } = await run('bash', [
+      '-c',
+      command.replaceAll('http://127.0.0.1:3000', vendor.url),
+    ]);
+
+    expect(json(stdout)).toMatchObject({ dbUser: 'IAM:reporting', target: 'analytics' });
   });
 
   it("accepts curl's signed request replayed unchanged (the control for the tampering tests below)", async () => {
@@ -228,5 +245,21 @@ describe('npm start: the local SigV4 gateway', () => {
         /^Missing Authentication Token$/,
       );
     });
+  });
+});
+
+describe('npm start without an emulator of its own', () => {
+  it('starts moto_server itself, and Ctrl-C stops the gateway and moto_server', async () => {
+    const own = await startLocalVendor({ AWS_ENDPOINT_URL: '' });
+    const emulator = /AWS emulator (http:\/\/127\.0\.0\.1:\d+)/.exec(own.stdout())?.[1] ?? '';
+    const response = await curl([`${own.url}/credentials`, ...sigv4(reportingUser), '-d', '{}']);
+
+    const exitCode = await own.stop();
+
+    expect(response.status).toBe(200);
+    expect(emulator).not.toBe(inject('motoEndpoint'));
+    expect(exitCode).toBe(0);
+    await expect(fetch(`${emulator}/moto-api/`)).rejects.toThrow();
+    await expect(fetch(`${own.url}/credentials`, { method: 'POST' })).rejects.toThrow();
   });
 });
