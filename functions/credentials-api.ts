@@ -3,13 +3,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   type ApiEvent,
-  callerArnOf,
+  callerPrincipal,
   credentialsResponse,
   errorResponse,
   readJsonBody,
   requestIdOf,
 } from './commons/api-gateway.js';
-import { createRedshiftClient } from './commons/clients.js';
+import { createRedshiftClient } from './commons/clients/redshift.js';
 import { logger } from './commons/logger.js';
 import { loadPolicyOrFailClosed } from './commons/policy-loader.js';
 import { ClusterEndpoints } from './domain/cluster-endpoints.js';
@@ -30,12 +30,11 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
   const requestId = requestIdOf(event, context);
   logger.setCorrelationId(requestId);
   try {
-    const credentials = await vendCredentials(dependencies, {
-      callerArn: callerArnOf(event),
-      readRequest: () => readJsonBody(event),
-      requestId,
-    });
-    return credentialsResponse(credentials);
+    return await vendCredentials(
+      dependencies,
+      { identify: () => callerPrincipal(event), readRequest: () => readJsonBody(event), requestId },
+      ({ credentials }) => credentialsResponse(credentials),
+    );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
     return errorResponse(error, requestId);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { z } from '../functions/domain/zod.js';
+import * as z from 'zod/mini';
+import '../functions/domain/zod-messages.js';
 
 const IdentitiesSchema = z.object({
   identities: z.array(

@@ -5,11 +5,13 @@ import type {
   Context,
 } from 'aws-lambda';
 import {
+  AccessDeniedError,
   InternalError,
   InvalidRequestError,
   ThrottledError,
   VendorError,
 } from '../domain/errors.js';
+import { type Principal, principalFromArn } from '../domain/identity.js';
 import type { IssuedCredentials } from '../domain/issue.js';
 
 /** A REST API (v1) or HTTP API (payload v2) event from an API with AWS_IAM authorization. */
@@ -27,6 +29,13 @@ export function callerArnOf(event: ApiEvent): string | undefined {
     ? event.requestContext?.authorizer?.iam?.userArn
     : event.requestContext?.identity?.userArn;
   return typeof arn === 'string' && arn.length > 0 ? arn : undefined;
+}
+
+/** The verified caller as a principal; a request without an IAM identity is denied. */
+export function callerPrincipal(event: ApiEvent): Principal {
+  const arn = callerArnOf(event);
+  if (arn === undefined) throw new AccessDeniedError('the request carries no IAM identity');
+  return principalFromArn(arn);
 }
 
 /** API Gateway's request id (what the caller sees), else the Lambda request id. */

@@ -13,6 +13,7 @@ export interface Grant {
   readonly dbGroups: readonly string[];
   readonly durationSeconds: number;
   readonly autoCreate: boolean;
+  readonly taskOutput: 'encrypted' | 'plaintext';
 }
 
 /**
@@ -72,5 +73,6 @@ export function authorize(
     dbGroups,
     durationSeconds,
     autoCreate: rule.autoCreate,
+    taskOutput: rule.taskOutput,
   };
 }

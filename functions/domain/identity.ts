@@ -8,13 +8,19 @@ import { splitArn } from './arn-like.js';
 /** Template variables a principal offers to `dbUser` templates. */
 export type PrincipalVariables = Readonly<Partial<Record<TemplateVariable, string>>>;
 
-export const TEMPLATE_VARIABLES = ['accountId', 'userName', 'roleName', 'sessionName'] as const;
+export const TEMPLATE_VARIABLES = [
+  'accountId',
+  'userName',
+  'roleName',
+  'sessionName',
+  'stateMachineName',
+] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 export interface Principal {
   /** The caller ARN exactly as verified. */
   readonly arn: string;
-  readonly kind: 'iam-user' | 'assumed-role' | 'other';
+  readonly kind: 'iam-user' | 'assumed-role' | 'state-machine' | 'other';
   /**
    * The ARNs a rule's principal patterns are matched against: the caller ARN, and for an assumed
    * role also the role ARN (so a rule may name the role and match any of its sessions).
@@ -34,6 +40,9 @@ const IAM_PATH = '/(?:[\\x21-\\x2e\\x30-\\x7e]+/)*';
 
 const IAM_USER_ARN = new RegExp(
   `^arn:${PARTITION}:iam::(?<accountId>${ACCOUNT}):user${IAM_PATH}(?<userName>${IAM_NAME})$`,
+);
+const STATE_MACHINE_ARN = new RegExp(
+  `^arn:${PARTITION}:states:[a-z0-9-]+:(?<accountId>${ACCOUNT}):stateMachine:(?<stateMachineName>[\\w-]{1,80})$`,
 );
 const ASSUMED_ROLE_ARN = new RegExp(
   `^arn:(?<partition>${PARTITION}):sts::(?<accountId>${ACCOUNT}):assumed-role/(?<roleName>${IAM_NAME})/(?<sessionName>${SESSION_NAME})$`,
@@ -63,4 +72,20 @@ export function principalFromArn(arn: string): Principal {
   const accountId = splitArn(arn)?.[4];
   const variables = accountId !== undefined && ACCOUNT_ID.test(accountId) ? { accountId } : {};
   return { arn, kind: 'other', matchArns: [], variables };
+}
+
+/**
+ * The principal of a Step Functions task: the state machine of an execution Step Functions
+ * reported as RUNNING. Only the task path builds these; an API caller can never be one.
+ */
+export function principalFromStateMachineArn(arn: string): Principal {
+  const machine = STATE_MACHINE_ARN.exec(arn)?.groups;
+  if (!machine) return principalFromArn(arn);
+  const { accountId = '', stateMachineName = '' } = machine;
+  return {
+    arn,
+    kind: 'state-machine',
+    matchArns: [arn],
+    variables: { accountId, stateMachineName },
+  };
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import * as z from 'zod/mini';
 import { arnPatternProblem, compileArnLike, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import type { Principal } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
-import { z } from './zod.js';
+import './zod-messages.js';
 
 /** Where the policy layer mounts the policy in Lambda. */
 export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
@@ -33,6 +34,7 @@ const RuleSchema = z.strictObject({
   maxDurationSeconds: z.optional(
     z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS)),
   ),
+  taskOutput: z.optional(z.enum(['encrypted', 'plaintext'])),
 });
 
 const PolicySchema = z.strictObject({
@@ -72,6 +74,8 @@ export interface AllowRule extends RuleBase {
   readonly dbGroups: readonly string[];
   readonly autoCreate: boolean;
   readonly maxDurationSeconds: number;
+  /** How the Step Functions task returns the password: KMS-encrypted unless the rule opts out. */
+  readonly taskOutput: 'encrypted' | 'plaintext';
 }
 
 export type Rule = AllowRule | DenyRule;
@@ -213,6 +217,7 @@ function compileRule(
     dbGroups,
     autoCreate: rule.autoCreate ?? false,
     maxDurationSeconds: rule.maxDurationSeconds ?? MAX_DURATION_SECONDS,
+    taskOutput: rule.taskOutput ?? 'encrypted',
   };
 }
 

@@ -1,10 +1,11 @@
+import * as z from 'zod/mini';
 import { InvalidRequestError } from './errors.js';
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from './policy.js';
-import { z } from './zod.js';
+import './zod-messages.js';
 
 const Name = z.string().check(z.minLength(1), z.maxLength(128));
 
-const CredentialsRequestSchema = z.strictObject({
+const requestFields = {
   target: z.optional(Name),
   database: z.optional(Name),
   dbGroups: z.optional(
@@ -16,6 +17,14 @@ const CredentialsRequestSchema = z.strictObject({
   durationSeconds: z.optional(
     z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS)),
   ),
+};
+
+const CredentialsRequestSchema = z.strictObject(requestFields);
+
+/** The Step Functions task's payload: the request fields and the execution (`$$.Execution.Id`). */
+const TaskPayloadSchema = z.strictObject({
+  ...requestFields,
+  executionArn: z.string().check(z.minLength(1), z.maxLength(2048)),
 });
 
 /** What a caller asks for; every field optional (DESIGN.md, "HTTP API"). */
@@ -27,13 +36,31 @@ const MAX_MESSAGE_LENGTH = 300;
 export function parseCredentialsRequest(body: unknown): CredentialsRequest {
   const parsed = CredentialsRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const message = parsed.error.issues
+  throw invalidRequest(parsed.error.issues);
+}
+
+/**
+ * Validates a task payload. Anything but the request fields and `executionArn` — a forged
+ * `requestContext` or `principal` among them — is an unknown field.
+ */
+export function parseTaskPayload(payload: unknown): {
+  executionArn: string;
+  request: CredentialsRequest;
+} {
+  const parsed = TaskPayloadSchema.safeParse(payload);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  const { executionArn, ...request } = parsed.data;
+  return { executionArn, request };
+}
+
+function invalidRequest(issues: readonly z.core.$ZodIssue[]): InvalidRequestError {
+  const message = issues
     .map((issue) => {
       const field = issue.path.map(String).join('.');
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join('; ');
-  throw new InvalidRequestError(truncate(message));
+  return new InvalidRequestError(truncate(message));
 }
 
 const truncate = (text: string) =>

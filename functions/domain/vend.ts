@@ -2,7 +2,7 @@ import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import { authorize, type Grant } from './authorize.js';
 import type { ClusterEndpoints } from './cluster-endpoints.js';
 import { AccessDeniedError, type PolicyError, VendorError } from './errors.js';
-import { principalFromArn } from './identity.js';
+import type { Principal } from './identity.js';
 import { type IssuedCredentials, issueCredentials } from './issue.js';
 import type { Policy } from './policy.js';
 import { parseCredentialsRequest } from './request.js';
@@ -31,30 +31,43 @@ export interface VendingDependencies {
 }
 
 export interface CredentialsCall {
-  /** The caller ARN the platform verified, or undefined when the request carries none. */
-  readonly callerArn: string | undefined;
+  /**
+   * The verified caller; throws AccessDeniedError when there is none, InvalidRequestError when
+   * what should identify it is malformed.
+   */
+  readonly identify: () => Principal | Promise<Principal>;
   /** The request fields; may throw InvalidRequestError (a body that is not JSON). */
   readonly readRequest: () => unknown;
   readonly requestId: string;
 }
 
+/** A credential issued under a grant, as handed to the step that delivers it to the caller. */
+export interface Issuance {
+  readonly grant: Grant;
+  readonly credentials: IssuedCredentials;
+}
+
 /**
- * The vendor's one job: decide a caller's request against the policy, issue the credential, and
- * audit the decision either way. Throws a VendorError subclass for every refusal.
+ * The vendor's one job: identify the caller, decide its request against the policy, issue the
+ * credential, let `deliver` shape it for the caller, and audit the decision either way. The
+ * audit line says "issued" only once the credential is ready to leave. Throws a VendorError
+ * subclass for every refusal.
  */
-export async function vendCredentials(
+export async function vendCredentials<Delivered>(
   deps: VendingDependencies,
   call: CredentialsCall,
-): Promise<IssuedCredentials> {
+  deliver: (issuance: Issuance) => Delivered | Promise<Delivered>,
+): Promise<Delivered> {
   const { requestId } = call;
+  let principal: Principal | undefined;
   let grant: Grant | undefined;
   try {
     if (deps.policy instanceof VendorError) throw deps.policy;
-    if (!call.callerArn) throw new AccessDeniedError('the request carries no IAM identity');
-    const principal = principalFromArn(call.callerArn);
+    principal = await call.identify();
     const request = parseCredentialsRequest(call.readRequest());
     grant = authorize(deps.policy, principal, request);
     const credentials = await issueCredentials(deps.redshift, deps.endpoints, grant);
+    const delivered = await deliver({ grant, credentials });
     deps.audit({
       decision: 'issued',
       ...grantFields(grant),
@@ -63,12 +76,12 @@ export async function vendCredentials(
       expiration: credentials.expiration.toISOString(),
       requestId,
     });
-    return credentials;
+    return delivered;
   } catch (error) {
     deps.audit({
       decision: 'denied',
       ...(grant && grantFields(grant)),
-      ...(call.callerArn && { principal: call.callerArn }),
+      ...(principal && { principal: principal.arn }),
       ...(error instanceof AccessDeniedError && error.rule !== undefined && { rule: error.rule }),
       reason: denialReason(error),
       requestId,

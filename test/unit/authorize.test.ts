@@ -83,6 +83,7 @@ describe('authorize', () => {
       dbGroups: ['etl_rw', 'etl_ro'],
       durationSeconds: 900,
       autoCreate: true,
+      taskOutput: 'encrypted',
     });
   });
 

@@ -23,6 +23,7 @@ const grant = (overrides: Partial<Grant> = {}): Grant => ({
   dbGroups: ['etl_rw'],
   durationSeconds: 900,
   autoCreate: true,
+  taskOutput: 'encrypted',
   ...overrides,
 });
 

@@ -41,6 +41,7 @@ describe('loadPolicy', () => {
       'etl-roles',
       'reporting-services',
       'sso-analysts',
+      'etl-workflows',
       'nobody-else',
     ]);
     expect(policy.warnings).toEqual([]);

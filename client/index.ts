@@ -1,0 +1,5 @@
+export {
+  type DecryptOptions,
+  decryptTaskCredentials,
+  type TaskCredentials,
+} from './task-credentials.js';

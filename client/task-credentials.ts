@@ -1,0 +1,38 @@
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { TaskCredentials } from '../functions/domain/task-output.js';
+
+export type { TaskCredentials };
+
+export interface DecryptOptions {
+  /** A KMS client to use; by default one from the environment's credentials and region. */
+  readonly kms?: KMSClient;
+}
+
+let defaultKms: KMSClient | undefined;
+
+/**
+ * The password of a credentials-task result, for the workflow step that connects to Redshift.
+ * Decrypts `encryptedPassword` with KMS under the encryption context `{ executionArn }` — which
+ * the key policy requires, and which only that execution's ciphertext matches. A result of a
+ * `taskOutput: plaintext` rule carries the password as it is.
+ */
+export async function decryptTaskCredentials(
+  result: TaskCredentials,
+  { kms = (defaultKms ??= new KMSClient({})) }: DecryptOptions = {},
+): Promise<string> {
+  if (result.dbPassword !== undefined) return result.dbPassword;
+  if (!result.encryptedPassword) {
+    throw new TypeError(
+      'not a credentials-task result: it has neither encryptedPassword nor dbPassword',
+    );
+  }
+  const { Plaintext } = await kms.send(
+    new DecryptCommand({
+      CiphertextBlob: Buffer.from(result.encryptedPassword, 'base64'),
+      ...(result.keyId && { KeyId: result.keyId }),
+      EncryptionContext: { executionArn: result.executionArn },
+    }),
+  );
+  if (!Plaintext) throw new Error('KMS returned no plaintext');
+  return Buffer.from(Plaintext).toString('utf8');
+}
