@@ -1,18 +1,29 @@
 import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  KMSClient,
+  ListAliasesCommand,
+} from '@aws-sdk/client-kms';
+import {
   ClusterAlreadyExistsFault,
   CreateClusterCommand,
   RedshiftClient,
 } from '@aws-sdk/client-redshift';
 import {
   CreateStateMachineCommand,
+  ExecutionAlreadyExists,
   ListStateMachinesCommand,
   SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 
 /** The cluster and database the example policy (layers/policy/policy/policy.yaml) names. */
 export const EXAMPLE_CLUSTER = { clusterIdentifier: 'examplecluster', database: 'exampledb' };
-/** A Standard workflow for trying the Step Functions path locally. */
+/** A Standard workflow the example policy allows, and a RUNNING execution of it. */
 export const EXAMPLE_STATE_MACHINE = 'example-etl';
+export const EXAMPLE_EXECUTION = 'local-run';
+/** The task-output key, as `events/env.json` names it in TASK_OUTPUT_KEY_ID. */
+export const TASK_OUTPUT_KEY_ALIAS = 'alias/redshift-credential-vendor-task-output';
 
 const emulatorClientConfig = (endpoint: string, region: string) => ({
   endpoint,
@@ -21,12 +32,15 @@ const emulatorClientConfig = (endpoint: string, region: string) => ({
 });
 
 /**
- * Creates, in the emulator at `endpoint`, the example cluster and the example state machine;
- * what already exists is left as it is, so seeding twice is harmless.
+ * Creates, in the emulator at `endpoint`, what the examples use: the cluster, the task-output
+ * KMS key with its alias, and the example state machine with a RUNNING execution. What already
+ * exists is left as it is, so seeding twice is harmless.
  */
 export async function seedExample(endpoint: string, region = 'us-east-1'): Promise<void> {
-  const redshift = new RedshiftClient(emulatorClientConfig(endpoint, region));
-  const sfn = new SFNClient(emulatorClientConfig(endpoint, region));
+  const config = emulatorClientConfig(endpoint, region);
+  const redshift = new RedshiftClient(config);
+  const kms = new KMSClient(config);
+  const sfn = new SFNClient(config);
   try {
     await redshift
       .send(
@@ -42,9 +56,26 @@ export async function seedExample(endpoint: string, region = 'us-east-1'): Promi
       .catch((error: unknown) => {
         if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
       });
+
+    const { Aliases = [] } = await kms.send(new ListAliasesCommand({}));
+    if (!Aliases.some((alias) => alias.AliasName === TASK_OUTPUT_KEY_ALIAS)) {
+      const { KeyMetadata } = await kms.send(
+        new CreateKeyCommand({ Description: 'redshift-credential-vendor task output (local)' }),
+      );
+      await kms.send(
+        new CreateAliasCommand({
+          AliasName: TASK_OUTPUT_KEY_ALIAS,
+          TargetKeyId: KeyMetadata?.KeyId,
+        }),
+      );
+    }
+
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
-    if (!stateMachines.some((machine) => machine.name === EXAMPLE_STATE_MACHINE)) {
-      await sfn.send(
+    let stateMachineArn = stateMachines.find(
+      (m) => m.name === EXAMPLE_STATE_MACHINE,
+    )?.stateMachineArn;
+    if (stateMachineArn === undefined) {
+      ({ stateMachineArn } = await sfn.send(
         new CreateStateMachineCommand({
           name: EXAMPLE_STATE_MACHINE,
           type: 'STANDARD',
@@ -55,10 +86,16 @@ export async function seedExample(endpoint: string, region = 'us-east-1'): Promi
             States: { Done: { Type: 'Pass', End: true } },
           }),
         }),
-      );
+      ));
     }
+    await sfn
+      .send(new StartExecutionCommand({ stateMachineArn, name: EXAMPLE_EXECUTION, input: '{}' }))
+      .catch((error: unknown) => {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      });
   } finally {
     redshift.destroy();
+    kms.destroy();
     sfn.destroy();
   }
 }

@@ -44,6 +44,16 @@ export async function loadApiHandler(policyFile: string) {
   return (event: ApiEvent) => handler(event, lambdaContext);
 }
 
+/** The task handler module, imported afresh with `policyFile` and the task-output key set. */
+export async function loadTaskHandler(policyFile: string, taskOutputKeyId: string | undefined) {
+  vi.resetModules();
+  process.env.POLICY_FILE = policyFile;
+  if (taskOutputKeyId === undefined) delete process.env.TASK_OUTPUT_KEY_ID;
+  else process.env.TASK_OUTPUT_KEY_ID = taskOutputKeyId;
+  const { handler } = await import('../../functions/credentials-task.js');
+  return (payload: unknown) => handler(payload, lambdaContext);
+}
+
 /** A sample event from events/, as API Gateway sends it (the files are real event shapes). */
 export function readEvent(name: string): ApiEvent {
   return JSON.parse(readFileSync(`events/${name}`, 'utf8')) as ApiEvent;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { principalFromArn } from '../../functions/domain/identity.js';
+import { principalFromArn, principalFromStateMachineArn } from '../../functions/domain/identity.js';
 
 describe('principalFromArn', () => {
   it('parses an IAM user without a path', () => {
@@ -78,5 +78,34 @@ describe('principalFromArn', () => {
     expect(principalFromArn('arn:aws:iam::123456789012:root').variables).toEqual({
       accountId: '123456789012',
     });
+  });
+});
+
+describe('principalFromStateMachineArn', () => {
+  it('makes a state machine the principal, with its name as a variable', () => {
+    const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:etl-nightly';
+
+    expect(principalFromStateMachineArn(arn)).toEqual({
+      arn,
+      kind: 'state-machine',
+      matchArns: [arn],
+      variables: { accountId: '123456789012', stateMachineName: 'etl-nightly' },
+    });
+  });
+
+  it('does not turn anything else into a state machine', () => {
+    expect(
+      principalFromStateMachineArn('arn:aws:states:eu-west-1:123456789012:execution:etl:run-1')
+        .kind,
+    ).toBe('other');
+    expect(principalFromStateMachineArn('arn:aws:iam::123456789012:user/alice').kind).toBe(
+      'iam-user',
+    );
+  });
+
+  it('is never produced from an API caller ARN, even one naming a state machine', () => {
+    expect(
+      principalFromArn('arn:aws:states:eu-west-1:123456789012:stateMachine:etl-nightly').kind,
+    ).toBe('other');
   });
 });

@@ -294,6 +294,15 @@ describe('parsePolicy load errors', () => {
     ]);
   });
 
+  it('accepts ${stateMachineName} in a template and taskOutput: plaintext', () => {
+    const policy = parsePolicy(
+      policyText([{ ...ETL_RULE, dbUser: 'wf_${stateMachineName}', taskOutput: 'plaintext' }]),
+      'policy.yaml',
+    );
+
+    expect(policy.rules[0]).toMatchObject({ taskOutput: 'plaintext' });
+  });
+
   it('never puts the problems in the message a caller sees', () => {
     const error = policyErrorOf(policyText([{ ...ETL_RULE, dbGroups: ['BAD'] }]));
 
