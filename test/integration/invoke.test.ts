@@ -9,14 +9,15 @@ const EXPECTED_STATUS: Record<string, number> = {
   'api-sso-role.json': 200,
   'api-http-v2.json': 200,
 };
+const TASK_EVENTS = ['task-example-etl.json'];
 
 describe('npm run invoke', () => {
-  it('has an expected status for every sample event', () => {
+  it('has an expectation for every sample event', () => {
     const events = readdirSync('events').filter(
       (file) => file.endsWith('.json') && file !== 'env.json',
     );
 
-    expect(events.sort()).toEqual(Object.keys(EXPECTED_STATUS).sort());
+    expect(events.sort()).toEqual([...Object.keys(EXPECTED_STATUS), ...TASK_EVENTS].sort());
   });
 
   it.each(Object.entries(EXPECTED_STATUS))('answers events/%s with %i', async (file, status) => {
@@ -26,6 +27,18 @@ describe('npm run invoke', () => {
 
     expect(result.statusCode).toBe(status);
     expect(JSON.parse(result.body)).toMatchObject({ dbUser: expect.stringMatching(/^IAMA?:/) });
+  });
+
+  it.each(TASK_EVENTS)('runs credentials-task on events/%s with env.json’s key', async (file) => {
+    const { result } = await invoke('credentials-task', `events/${file}`, {
+      AWS_ENDPOINT_URL: inject('motoEndpoint'),
+    });
+
+    expect(result).toMatchObject({
+      dbUser: 'IAMA:wf_example-etl',
+      encryptedPassword: expect.any(String),
+      keyId: expect.stringMatching(/^arn:aws:kms:/),
+    });
   });
 
   it('accepts the function by its logical id and starts its own emulator when none is set', async () => {

@@ -107,7 +107,11 @@ export async function curlSignedHeaders(
 }
 
 export interface Invocation {
-  readonly result: { statusCode: number; headers: Record<string, string>; body: string };
+  /** What the handler returned: an API response, or a task result. */
+  readonly result: { statusCode: number; headers: Record<string, string>; body: string } & Record<
+    string,
+    unknown
+  >;
   readonly stdout: string;
   readonly stderr: string;
 }
