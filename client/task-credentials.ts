@@ -9,6 +9,10 @@ export interface DecryptOptions {
 }
 
 let defaultKms: KMSClient | undefined;
+const environmentKms = () => {
+  defaultKms ??= new KMSClient({});
+  return defaultKms;
+};
 
 /**
  * The password of a credentials-task result, for the workflow step that connects to Redshift.
@@ -18,7 +22,7 @@ let defaultKms: KMSClient | undefined;
  */
 export async function decryptTaskCredentials(
   result: TaskCredentials,
-  { kms = (defaultKms ??= new KMSClient({})) }: DecryptOptions = {},
+  { kms = environmentKms() }: DecryptOptions = {},
 ): Promise<string> {
   if (result.dbPassword !== undefined) return result.dbPassword;
   if (!result.encryptedPassword) {

@@ -114,3 +114,101 @@ describe('template.yaml', () => {
     ).toBe(true);
   });
 });
+
+describe('template.yaml, Step Functions path', () => {
+  const resource = (id: string) => template.Resources[id]?.Properties ?? {};
+  const keyStatements = (
+    resource('TaskOutputKey').KeyPolicy as { Statement: unknown[] }
+  ).Statement.map(
+    (statement) =>
+      (statement as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If']?.[1] ?? statement,
+  ) as {
+    Sid: string;
+    Principal: { AWS: unknown };
+    Action: string | string[];
+    Condition?: unknown;
+  }[];
+  const executionContext = {
+    StringLike: {
+      'kms:EncryptionContext:executionArn': {
+        'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:*',
+      },
+    },
+  };
+
+  it('lets only the task function encrypt, and only with an executionArn context', () => {
+    const encrypting = keyStatements.filter((s) =>
+      [s.Action].flat().some((a) => /^kms:(Encrypt|\*)$/.test(a)),
+    );
+
+    expect(encrypting).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: { 'Fn::GetAtt': ['CredentialsTaskFunctionRole', 'Arn'] } },
+        Condition: executionContext,
+      }),
+    ]);
+  });
+
+  it('lets only the consumer roles decrypt, and only with an executionArn context', () => {
+    const decrypting = keyStatements.filter((s) =>
+      [s.Action].flat().some((a) => /^kms:(Decrypt|\*)$/.test(a)),
+    );
+
+    expect(decrypting.map((s) => s.Principal.AWS)).toEqual([
+      { 'Fn::GetAtt': ['ExampleConsumerFunctionRole', 'Arn'] },
+      { Ref: 'TaskOutputConsumerRoleArns' },
+    ]);
+    for (const statement of decrypting) expect(statement.Condition).toEqual(executionContext);
+  });
+
+  it('gives the account administration of the key but no use of it', () => {
+    const [admin] = keyStatements;
+
+    expect(admin?.Sid).toBe('AccountAdministersButCannotUseTheKey');
+    expect(
+      [admin?.Action]
+        .flat()
+        .filter((a) =>
+          /Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant|kms:\*/.test(String(a)),
+        ),
+    ).toEqual([]);
+  });
+
+  it('points the task function at the key and scopes DescribeExecution to executions', () => {
+    const task = resource('CredentialsTaskFunction');
+    const describe = (task.Policies as { Statement: Statement[] }[])
+      .flatMap((policy) => policy.Statement)
+      .filter((statement) => statement.Action === 'states:DescribeExecution');
+
+    expect(
+      (task.Environment as { Variables: Record<string, unknown> }).Variables.TASK_OUTPUT_KEY_ID,
+    ).toEqual({
+      'Fn::GetAtt': ['TaskOutputKey', 'Arn'],
+    });
+    expect(describe.map((statement) => JSON.stringify(statement.Resource))).toEqual([
+      expect.stringContaining(':execution:${AWS::StackName}-example-etl:*'),
+    ]);
+  });
+
+  it('runs the example workflow as a Standard state machine whose definition it fills in completely', () => {
+    const workflow = resource('ExampleWorkflow');
+    const definition = readFileSync(String(workflow.DefinitionUri), 'utf8');
+    const placeholders = [...definition.matchAll(/\$\{(\w+)\}/g)].map(([, name]) => name);
+
+    expect(workflow.Type).toBe('STANDARD');
+    expect(new Set(placeholders)).toEqual(
+      new Set(Object.keys(workflow.DefinitionSubstitutions as object)),
+    );
+  });
+
+  it('retries Throttled and catches AccessDenied around the credentials step, fed $$.Execution.Id', () => {
+    const definition = JSON.parse(
+      readFileSync('statemachine/credentials-workflow.asl.json', 'utf8'),
+    );
+    const step = definition.States.GetRedshiftCredentials;
+
+    expect(step.Parameters.Payload['executionArn.$']).toBe('$$.Execution.Id');
+    expect(step.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['Throttled'] }));
+    expect(step.Catch).toContainEqual(expect.objectContaining({ ErrorEquals: ['AccessDenied'] }));
+  });
+});
