@@ -1,5 +1,20 @@
 export {
+  type ConnectionDetails,
+  connectionUri,
+  type PgConfigOptions,
+  pgConfig,
+  pgEnvironment,
+  pgpassLine,
+} from './connection.js';
+export {
   type DecryptOptions,
   decryptTaskCredentials,
   type TaskCredentials,
 } from './task-credentials.js';
+export {
+  type CredentialsRequest,
+  CredentialVendorClient,
+  type CredentialVendorClientOptions,
+  CredentialVendorError,
+  type VendorCredentials,
+} from './vendor-client.js';

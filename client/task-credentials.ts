@@ -1,7 +1,27 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import type { TaskCredentials } from '../functions/domain/task-output.js';
 
-export type { TaskCredentials };
+/**
+ * What the credentials-task step returns. A Standard workflow writes it into the execution
+ * history, so by default the password travels only as KMS ciphertext bound to the execution.
+ */
+export interface TaskCredentials {
+  readonly dbUser: string;
+  readonly expiration: string;
+  readonly target: string;
+  readonly clusterIdentifier: string;
+  readonly database: string;
+  readonly dbGroups: readonly string[];
+  readonly host: string;
+  readonly port: number;
+  /** The encryption context of `encryptedPassword`: decrypt with exactly this. */
+  readonly executionArn: string;
+  /** Base64 KMS ciphertext of the password (encryption context `{ executionArn }`). */
+  readonly encryptedPassword?: string;
+  /** The KMS key that encrypted it. */
+  readonly keyId?: string;
+  /** Only for a rule with `taskOutput: plaintext`. */
+  readonly dbPassword?: string;
+}
 
 export interface DecryptOptions {
   /** A KMS client to use; by default one from the environment's credentials and region. */

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { TaskCredentials } from '../client/task-credentials.js';
 import { createKmsClient } from './commons/clients/kms.js';
 import { createRedshiftClient } from './commons/clients/redshift.js';
 import { createSfnClient } from './commons/clients/sfn.js';
@@ -11,7 +12,7 @@ import { ClusterEndpoints } from './domain/cluster-endpoints.js';
 import { VendorError } from './domain/errors.js';
 import { executionPrincipal } from './domain/execution.js';
 import { parseTaskPayload } from './domain/request.js';
-import { type TaskCredentials, taskCredentials } from './domain/task-output.js';
+import { taskCredentials } from './domain/task-output.js';
 import { type AuditRecord, vendCredentials } from './domain/vend.js';
 
 // Created once per container and reused by warm invocations.

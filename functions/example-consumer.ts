@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { decryptTaskCredentials, type TaskCredentials } from '../client/index.js';
+import { decryptTaskCredentials, type TaskCredentials } from '../client/task-credentials.js';
 import { logger } from './commons/logger.js';
 
 /**

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, rmSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { readTemplate } from './cfn-yaml.js';
@@ -56,6 +57,37 @@ export function templateBundles(template = readTemplate()) {
     });
 }
 
+/** The client library (dependencies left to the consumer) and its self-contained CLI. */
+async function buildClient() {
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: 'dist/client',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  };
+  await build({ ...common, entryPoints: { index: 'client/index.ts' }, packages: 'external' });
+  await build({
+    ...common,
+    entryPoints: { 'redshift-credentials': 'client/cli.ts' },
+    minify: true,
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+    },
+  });
+  chmodSync('dist/client/redshift-credentials.mjs', 0o755);
+  execFileSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.client.json'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  console.error('built dist/client/ from client/');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   rmSync('dist', { recursive: true, force: true });
   for (const { name, entry, options } of templateBundles()) {
@@ -68,4 +100,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     console.error(`built dist/${name}/ from ${entry}`);
   }
+  await buildClient();
 }

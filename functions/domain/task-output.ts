@@ -1,30 +1,8 @@
 import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
+import type { TaskCredentials } from '../../client/task-credentials.js';
 import { InternalError } from './errors.js';
 import { upstreamFailure } from './upstream-failure.js';
 import type { Issuance } from './vend.js';
-
-/**
- * What the Step Functions task returns. A Standard workflow writes it into the execution
- * history, so by default the password travels only as KMS ciphertext bound to the execution.
- */
-export interface TaskCredentials {
-  readonly dbUser: string;
-  readonly expiration: string;
-  readonly target: string;
-  readonly clusterIdentifier: string;
-  readonly database: string;
-  readonly dbGroups: readonly string[];
-  readonly host: string;
-  readonly port: number;
-  /** The encryption context of `encryptedPassword`: the consumer decrypts with exactly this. */
-  readonly executionArn: string;
-  /** Base64 KMS ciphertext of the password (encryption context `{ executionArn }`). */
-  readonly encryptedPassword?: string;
-  /** The KMS key that encrypted it. */
-  readonly keyId?: string;
-  /** Only for a rule with `taskOutput: plaintext`. */
-  readonly dbPassword?: string;
-}
 
 export interface TaskOutputSettings {
   readonly kms: KMSClient;

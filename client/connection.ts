@@ -1,0 +1,62 @@
+import type { VendorCredentials } from './vendor-client.js';
+
+/** What connecting needs; both an API credential and a decrypted task result fit. */
+export type ConnectionDetails = Pick<
+  VendorCredentials,
+  'dbUser' | 'dbPassword' | 'host' | 'port' | 'database'
+>;
+
+/** `ssl` for `pg`: extra TLS options (a `ca`, say) are kept, verification is never turned off. */
+export interface PgConfigOptions {
+  readonly ssl?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A `pg` Client/Pool config. SSL is always on with certificate verification: Redshift refuses IAM
+ * logins without SSL, and a client that falls back to plaintext hides the real error.
+ */
+export function pgConfig(credentials: ConnectionDetails, options: PgConfigOptions = {}) {
+  return {
+    host: credentials.host,
+    port: credentials.port,
+    database: credentials.database,
+    user: credentials.dbUser,
+    password: credentials.dbPassword,
+    ssl: { ...options.ssl, rejectUnauthorized: true },
+  };
+}
+
+/**
+ * `postgresql://user:password@host:port/database?sslmode=verify-full`, every part
+ * percent-encoded: Redshift passwords contain `/ = + #` and users contain `:`.
+ */
+export function connectionUri(credentials: ConnectionDetails): string {
+  const encode = encodeURIComponent;
+  return `postgresql://${encode(credentials.dbUser)}:${encode(credentials.dbPassword)}@${credentials.host}:${credentials.port}/${encode(credentials.database)}?sslmode=verify-full`;
+}
+
+/** The libpq environment (`psql`, `pg_dump`, most drivers), with SSL verification required. */
+export function pgEnvironment(credentials: ConnectionDetails): Record<string, string> {
+  return {
+    PGHOST: credentials.host,
+    PGPORT: String(credentials.port),
+    PGDATABASE: credentials.database,
+    PGUSER: credentials.dbUser,
+    PGPASSWORD: credentials.dbPassword,
+    PGSSLMODE: 'verify-full',
+  };
+}
+
+/** One `~/.pgpass` line: `host:port:database:user:password`, with `:` and `\` escaped. */
+export function pgpassLine(credentials: ConnectionDetails): string {
+  const escapeField = (value: string) => value.replace(/[\\:]/g, '\\$&');
+  return [
+    credentials.host,
+    String(credentials.port),
+    credentials.database,
+    credentials.dbUser,
+    credentials.dbPassword,
+  ]
+    .map(escapeField)
+    .join(':');
+}

@@ -1,0 +1,256 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** What a caller may ask for (README, "POST /credentials"); every field optional. */
+export interface CredentialsRequest {
+  readonly target?: string;
+  readonly database?: string;
+  readonly dbGroups?: readonly string[];
+  readonly durationSeconds?: number;
+}
+
+/** An issued database login. `dbUser` carries Redshift's `IAM:`/`IAMA:` prefix: log in with it. */
+export interface VendorCredentials {
+  readonly dbUser: string;
+  readonly dbPassword: string;
+  readonly expiration: Date;
+  readonly target: string;
+  readonly clusterIdentifier: string;
+  readonly database: string;
+  readonly dbGroups: readonly string[];
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The vendor (or API Gateway in front of it) refused or failed; `code` is the server's. */
+export class CredentialVendorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number | undefined,
+    readonly requestId: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'CredentialVendorError';
+  }
+}
+
+export interface CredentialVendorClientOptions {
+  /** The URL of `POST /credentials`: the stack output CredentialsApiUrl. */
+  readonly endpoint: string;
+  /** Signing region; default: the region in an execute-api host name, else AWS_REGION. */
+  readonly region?: string;
+  /** Default: the AWS SDK's credential chain (environment, SSO, profile, container, instance). */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Fetch a new credential this long before the cached one expires. Default 60 s. */
+  readonly refreshWindowSeconds?: number;
+  /** Retries of a Throttled answer, each after its Retry-After. Default 3. */
+  readonly maxThrottleRetries?: number;
+  /** The most a single call may spend waiting on Retry-After, in total. Default 10 s. */
+  readonly maxThrottleWaitSeconds?: number;
+  /** For tests: the clock and the pause between throttled attempts. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * Signs `POST /credentials` with SigV4 (service `execute-api`) and caches what it gets: one
+ * credential per request shape, reused until `refreshWindowSeconds` before it expires, one
+ * request in flight per shape however many callers wait, and never a cached error.
+ */
+export class CredentialVendorClient {
+  readonly #url: URL;
+  readonly #signer: SignatureV4;
+  readonly #refreshWindowMs: number;
+  readonly #maxThrottleRetries: number;
+  readonly #maxThrottleWaitMs: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #issued = new Map<string, VendorCredentials>();
+  readonly #inFlight = new Map<string, Promise<VendorCredentials>>();
+
+  constructor(options: CredentialVendorClientOptions) {
+    this.#url = new URL(options.endpoint);
+    const region =
+      options.region ?? EXECUTE_API_HOST.exec(this.#url.hostname)?.[1] ?? process.env.AWS_REGION;
+    if (!region) {
+      throw new TypeError(
+        'region is required: pass it, set AWS_REGION, or use the execute-api URL',
+      );
+    }
+    this.#signer = new SignatureV4({
+      service: 'execute-api',
+      region,
+      credentials: options.credentials ?? defaultProvider(),
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    this.#refreshWindowMs = (options.refreshWindowSeconds ?? 60) * 1000;
+    this.#maxThrottleRetries = options.maxThrottleRetries ?? 3;
+    this.#maxThrottleWaitMs = (options.maxThrottleWaitSeconds ?? 10) * 1000;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** A credential for `request`, from the cache while it is fresh, else from the vendor. */
+  async getCredentials(request: CredentialsRequest = {}): Promise<VendorCredentials> {
+    const key = cacheKey(request);
+    const cached = this.#issued.get(key);
+    if (cached && cached.expiration.getTime() - this.#refreshWindowMs > this.#now()) return cached;
+    let pending = this.#inFlight.get(key);
+    if (pending === undefined) {
+      pending = this.#fetchWithThrottleRetries(request).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    const credentials = await pending;
+    this.#issued.set(key, credentials);
+    return credentials;
+  }
+
+  async #fetchWithThrottleRetries(request: CredentialsRequest): Promise<VendorCredentials> {
+    let waitedMs = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#fetch(request);
+      } catch (error) {
+        const delayMs = error instanceof ThrottledAnswer ? error.retryAfterMs : undefined;
+        const withinBudget = delayMs !== undefined && waitedMs + delayMs <= this.#maxThrottleWaitMs;
+        if (!withinBudget || attempt >= this.#maxThrottleRetries) {
+          throw error instanceof ThrottledAnswer ? error.vendorError : error;
+        }
+        waitedMs += delayMs;
+        await this.#sleep(delayMs);
+      }
+    }
+  }
+
+  async #fetch(request: CredentialsRequest): Promise<VendorCredentials> {
+    const body = JSON.stringify(request);
+    const query = Object.fromEntries(this.#url.searchParams);
+    const signed = await this.#signer.sign(
+      new HttpRequest({
+        method: 'POST',
+        protocol: this.#url.protocol,
+        hostname: this.#url.hostname,
+        ...(this.#url.port && { port: Number(this.#url.port) }),
+        path: this.#url.pathname,
+        query,
+        headers: { host: this.#url.host, 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    let response: Response;
+    try {
+      response = await fetch(this.#url, { method: 'POST', headers: signed.headers, body });
+    } catch (error) {
+      throw new CredentialVendorError(
+        'NetworkError',
+        `cannot reach ${this.#url.origin}`,
+        undefined,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    const requestId = response.headers.get('x-amzn-requestid') ?? undefined;
+    const payload = (await response.json().catch(() => undefined)) as
+      | Record<string, unknown>
+      | undefined;
+    if (response.ok && payload) return parseCredentials(payload, requestId);
+
+    const error = errorOf(response, payload, requestId);
+    if (error.code === 'Throttled') {
+      const retryAfterSeconds = Number(response.headers.get('retry-after'));
+      throw new ThrottledAnswer(
+        error,
+        Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 1000,
+      );
+    }
+    throw error;
+  }
+}
+
+/** A Throttled answer on its way to the retry loop. */
+class ThrottledAnswer extends Error {
+  constructor(
+    readonly vendorError: CredentialVendorError,
+    readonly retryAfterMs: number,
+  ) {
+    super(vendorError.message);
+  }
+}
+
+function cacheKey({ target, database, dbGroups, durationSeconds }: CredentialsRequest): string {
+  return JSON.stringify([target, database, dbGroups && [...dbGroups].sort(), durationSeconds]);
+}
+
+function errorOf(
+  response: Response,
+  payload: Record<string, unknown> | undefined,
+  requestId: string | undefined,
+): CredentialVendorError {
+  const vendorError = payload?.error as { code?: unknown; message?: unknown } | undefined;
+  if (typeof vendorError?.code === 'string') {
+    const id = typeof payload?.requestId === 'string' ? payload.requestId : requestId;
+    return new CredentialVendorError(
+      vendorError.code,
+      String(vendorError.message ?? ''),
+      response.status,
+      id,
+    );
+  }
+  // API Gateway's own refusals: { message } and the error type in a header.
+  const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP${response.status}`;
+  const message = typeof payload?.message === 'string' ? payload.message : response.statusText;
+  return new CredentialVendorError(code, message, response.status, requestId);
+}
+
+function parseCredentials(
+  payload: Record<string, unknown>,
+  requestId: string | undefined,
+): VendorCredentials {
+  const {
+    dbUser,
+    dbPassword,
+    expiration,
+    target,
+    clusterIdentifier,
+    database,
+    dbGroups,
+    host,
+    port,
+  } = payload;
+  const expires = new Date(String(expiration));
+  if (
+    typeof dbUser !== 'string' ||
+    typeof dbPassword !== 'string' ||
+    Number.isNaN(expires.getTime()) ||
+    typeof host !== 'string' ||
+    typeof port !== 'number'
+  ) {
+    throw new CredentialVendorError(
+      'InvalidResponse',
+      'the vendor answered 200 without a credential',
+      200,
+      requestId,
+    );
+  }
+  return {
+    dbUser,
+    dbPassword,
+    expiration: expires,
+    target: String(target),
+    clusterIdentifier: String(clusterIdentifier),
+    database: String(database),
+    dbGroups: Array.isArray(dbGroups) ? dbGroups.map(String) : [],
+    host,
+    port,
+  };
+}

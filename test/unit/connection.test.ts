@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { parse } from 'pg-connection-string';
+import { describe, expect, it } from 'vitest';
+import { connectionUri, pgConfig, pgEnvironment, pgpassLine } from '../../client/index.js';
+
+const credentials = (dbPassword: string, dbUser = 'IAM:reporting') => ({
+  dbUser,
+  dbPassword,
+  host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+  port: 5439,
+  database: 'exampledb',
+});
+
+const HOSTILE = '/=+#%@:';
+const hostilePassword = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom(...HOSTILE),
+    fc.constantFrom(...'aZ09?&\\ \'"'),
+    fc.string({ unit: 'grapheme', maxLength: 1 }),
+  ),
+  minLength: 1,
+  maxLength: 64,
+});
+
+describe('connectionUri', () => {
+  it('round-trips a password with every character that breaks URLs, through pg’s own parser', () => {
+    const uri = connectionUri(credentials(`a/b=c+d#e%f@g:h${HOSTILE}`));
+
+    expect(parse(uri)).toMatchObject({
+      user: 'IAM:reporting',
+      password: `a/b=c+d#e%f@g:h${HOSTILE}`,
+      host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+      port: '5439',
+      database: 'exampledb',
+      sslmode: 'verify-full',
+    });
+  });
+
+  it('round-trips any password and user name through pg’s parser', () => {
+    fc.assert(
+      fc.property(hostilePassword, hostilePassword, (password, user) => {
+        const parsed = parse(connectionUri(credentials(password, `IAMA:${user}`)));
+        expect(parsed.password).toBe(password);
+        expect(parsed.user).toBe(`IAMA:${user}`);
+        expect(parsed.host).toBe('examplecluster.abc123.us-east-1.redshift.amazonaws.com');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('pgConfig', () => {
+  it('always verifies the server certificate, whatever SSL options it is given', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.anything()), (ssl) => {
+        expect(pgConfig(credentials('p'), { ssl }).ssl.rejectUnauthorized).toBe(true);
+      }),
+    );
+    expect(pgConfig(credentials('p'), { ssl: { rejectUnauthorized: false } }).ssl).toEqual({
+      rejectUnauthorized: true,
+    });
+  });
+
+  it('keeps extra TLS options such as a CA bundle', () => {
+    expect(pgConfig(credentials('p'), { ssl: { ca: 'PEM' } })).toEqual({
+      host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+      port: 5439,
+      database: 'exampledb',
+      user: 'IAM:reporting',
+      password: 'p',
+      ssl: { ca: 'PEM', rejectUnauthorized: true },
+    });
+  });
+});
+
+describe('pgEnvironment and pgpassLine', () => {
+  it('requires verify-full SSL in the libpq environment', () => {
+    expect(pgEnvironment(credentials('p'))).toEqual({
+      PGHOST: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+      PGPORT: '5439',
+      PGDATABASE: 'exampledb',
+      PGUSER: 'IAM:reporting',
+      PGPASSWORD: 'p',
+      PGSSLMODE: 'verify-full',
+    });
+  });
+
+  it('escapes colons and backslashes in a .pgpass line', () => {
+    expect(pgpassLine(credentials('a:b\\c'))).toBe(
+      'examplecluster.abc123.us-east-1.redshift.amazonaws.com:5439:exampledb:IAM\\:reporting:a\\:b\\\\c',
+    );
+  });
+});

@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CredentialVendorClient, CredentialVendorError } from '../../client/index.js';
+import { issued, refused, type StubVendor, startStubVendor } from '../support/stub-vendor.js';
+
+const CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+const NOW = Date.parse('2026-11-26T20:00:00.000Z');
+
+let stub: StubVendor | undefined;
+afterEach(async () => {
+  await stub?.close();
+  stub = undefined;
+});
+
+function clientFor(
+  vendor: StubVendor,
+  options: { now?: () => number; sleeps?: number[]; refreshWindowSeconds?: number } = {},
+) {
+  return new CredentialVendorClient({
+    endpoint: vendor.url,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    now: options.now ?? (() => NOW),
+    sleep: async (ms) => {
+      options.sleeps?.push(ms);
+    },
+    ...(options.refreshWindowSeconds !== undefined && {
+      refreshWindowSeconds: options.refreshWindowSeconds,
+    }),
+  });
+}
+
+describe('CredentialVendorClient', () => {
+  it('signs the request for execute-api and returns the credential with a Date expiration', async () => {
+    stub = await startStubVendor([issued('p1', NOW)]);
+
+    const credentials = await clientFor(stub).getCredentials({
+      target: 'analytics',
+      durationSeconds: 900,
+    });
+
+    expect(credentials).toMatchObject({ dbUser: 'IAM:reporting', dbPassword: 'p1', port: 5439 });
+    expect(credentials.expiration).toEqual(new Date(NOW + 900_000));
+    expect(stub.requests[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+    expect(JSON.parse(stub.requests[0]?.body ?? '')).toEqual({
+      target: 'analytics',
+      durationSeconds: 900,
+    });
+  });
+
+  it('answers a second call from the cache, without a request', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
+    const client = clientFor(stub);
+
+    const first = await client.getCredentials({ target: 'analytics' });
+    const second = await client.getCredentials({ target: 'analytics' });
+
+    expect(second).toBe(first);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('fetches a new credential once the cached one is inside the refresh window', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW + 900_000)]);
+    let now = NOW;
+    const client = clientFor(stub, { now: () => now });
+    await client.getCredentials();
+
+    now = NOW + 900_000 - 59_000;
+    const refreshed = await client.getCredentials();
+
+    expect(refreshed.dbPassword).toBe('p2');
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('keeps the cached credential until just before the refresh window', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
+    let now = NOW;
+    const client = clientFor(stub, { now: () => now, refreshWindowSeconds: 120 });
+    await client.getCredentials();
+
+    now = NOW + 900_000 - 121_000;
+
+    expect((await client.getCredentials()).dbPassword).toBe('p1');
+    now = NOW + 900_000 - 119_000;
+    expect((await client.getCredentials()).dbPassword).toBe('p2');
+  });
+
+  it('caches each request shape apart, and treats group order as the same shape', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
+    const client = clientFor(stub);
+
+    await client.getCredentials({ dbGroups: ['a', 'b'] });
+    await client.getCredentials({ dbGroups: ['b', 'a'] });
+    const other = await client.getCredentials({ dbGroups: ['a'] });
+
+    expect(other.dbPassword).toBe('p2');
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('makes one request for 20 concurrent callers', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)], 50);
+    const client = clientFor(stub);
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.getCredentials()));
+
+    expect(new Set(results.map((result) => result.dbPassword))).toEqual(new Set(['p1']));
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('never caches a failure', async () => {
+    stub = await startStubVendor([refused(502, 'UpstreamError'), issued('p2', NOW)]);
+    const client = clientFor(stub);
+
+    await expect(client.getCredentials()).rejects.toMatchObject({
+      name: 'CredentialVendorError',
+      code: 'UpstreamError',
+      status: 502,
+      requestId: 'req-UpstreamError',
+    });
+    await expect(client.getCredentials()).resolves.toMatchObject({ dbPassword: 'p2' });
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it('retries Throttled after each Retry-After, then succeeds', async () => {
+    const throttled = refused(429, 'Throttled', { 'Retry-After': '2' });
+    stub = await startStubVendor([throttled, throttled, issued('p3', NOW)]);
+    const sleeps: number[] = [];
+
+    const credentials = await clientFor(stub, { sleeps }).getCredentials();
+
+    expect(credentials.dbPassword).toBe('p3');
+    expect(sleeps).toEqual([2000, 2000]);
+    expect(stub.requests).toHaveLength(3);
+  });
+
+  it('gives up on Throttled after the retry budget, with the server’s code', async () => {
+    stub = await startStubVendor([refused(429, 'Throttled', { 'Retry-After': '2' })]);
+    const sleeps: number[] = [];
+
+    const error = await clientFor(stub, { sleeps })
+      .getCredentials()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(CredentialVendorError);
+    expect(error).toMatchObject({ code: 'Throttled', status: 429 });
+    expect(stub.requests).toHaveLength(4);
+    expect(sleeps).toEqual([2000, 2000, 2000]);
+  });
+
+  it('does not wait out a Retry-After longer than its wait budget', async () => {
+    stub = await startStubVendor([refused(429, 'Throttled', { 'Retry-After': '30' })]);
+    const sleeps: number[] = [];
+
+    await expect(clientFor(stub, { sleeps }).getCredentials()).rejects.toMatchObject({
+      code: 'Throttled',
+    });
+    expect(sleeps).toEqual([]);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('does not retry other refusals', async () => {
+    stub = await startStubVendor([refused(403, 'AccessDenied'), issued('p1', NOW)]);
+
+    await expect(clientFor(stub).getCredentials()).rejects.toMatchObject({
+      code: 'AccessDenied',
+      status: 403,
+    });
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('reports API Gateway’s own refusals by their error type', async () => {
+    stub = await startStubVendor([
+      {
+        status: 403,
+        headers: { 'x-amzn-ErrorType': 'InvalidSignatureException', 'x-amzn-RequestId': 'gw-1' },
+        body: { message: 'The request signature we calculated does not match' },
+      },
+    ]);
+
+    await expect(clientFor(stub).getCredentials()).rejects.toMatchObject({
+      code: 'InvalidSignatureException',
+      message: 'The request signature we calculated does not match',
+      requestId: 'gw-1',
+    });
+  });
+
+  it('refuses a 200 that carries no credential', async () => {
+    stub = await startStubVendor([{ status: 200, body: { dbUser: 'IAM:x' } }]);
+
+    await expect(clientFor(stub).getCredentials()).rejects.toMatchObject({
+      code: 'InvalidResponse',
+    });
+  });
+
+  it('reports an unreachable vendor as a NetworkError', async () => {
+    stub = await startStubVendor([issued('p1', NOW)]);
+    const { url } = stub;
+    await stub.close();
+    stub = undefined;
+
+    const client = new CredentialVendorClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+    });
+
+    await expect(client.getCredentials()).rejects.toMatchObject({ code: 'NetworkError' });
+  });
+
+  it('takes the signing region from an execute-api URL, and insists on one otherwise', () => {
+    const region = process.env.AWS_REGION;
+    delete process.env.AWS_REGION;
+    try {
+      expect(
+        () =>
+          new CredentialVendorClient({
+            endpoint: 'https://a1b2c3.execute-api.eu-west-1.amazonaws.com/v1/credentials',
+            credentials: CREDENTIALS,
+          }),
+      ).not.toThrow();
+      expect(
+        () =>
+          new CredentialVendorClient({
+            endpoint: 'https://vendor.example.com/credentials',
+            credentials: CREDENTIALS,
+          }),
+      ).toThrow(/region is required/);
+    } finally {
+      process.env.AWS_REGION = region;
+    }
+  });
+});
