@@ -12,7 +12,7 @@ import {
 import { createRedshiftClient } from './commons/clients/redshift.js';
 import { logger } from './commons/logger.js';
 import { loadPolicyOrFailClosed } from './commons/policy-loader.js';
-import { ClusterEndpoints } from './domain/cluster-endpoints.js';
+import { clusterEndpoints } from './domain/cluster-endpoints.js';
 import { VendorError } from './domain/errors.js';
 import { type AuditRecord, vendCredentials } from './domain/vend.js';
 
@@ -21,7 +21,7 @@ const redshift = createRedshiftClient();
 const dependencies = {
   policy: loadPolicyOrFailClosed(),
   redshift,
-  endpoints: new ClusterEndpoints(redshift),
+  endpoints: clusterEndpoints(redshift),
   audit: (record: AuditRecord) => logger.info('Credential decision', { ...record }),
 };
 

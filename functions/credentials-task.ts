@@ -8,11 +8,11 @@ import { createSfnClient } from './commons/clients/sfn.js';
 import { logger } from './commons/logger.js';
 import { loadPolicyOrFailClosed } from './commons/policy-loader.js';
 import { taskError } from './commons/task-error.js';
-import { ClusterEndpoints } from './domain/cluster-endpoints.js';
+import { clusterEndpoints } from './domain/cluster-endpoints.js';
 import { VendorError } from './domain/errors.js';
 import { executionPrincipal } from './domain/execution.js';
-import { parseTaskPayload } from './domain/request.js';
 import { taskCredentials } from './domain/task-output.js';
+import { parseTaskPayload } from './domain/task-payload.js';
 import { type AuditRecord, vendCredentials } from './domain/vend.js';
 
 // Created once per container and reused by warm invocations.
@@ -22,7 +22,7 @@ const taskOutput = { kms: createKmsClient(), keyId: process.env.TASK_OUTPUT_KEY_
 const dependencies = {
   policy: loadPolicyOrFailClosed(),
   redshift,
-  endpoints: new ClusterEndpoints(redshift),
+  endpoints: clusterEndpoints(redshift),
   audit: (record: AuditRecord) => logger.info('Credential decision', { ...record }),
 };
 

@@ -68,17 +68,7 @@ export function credentialsResponse(credentials: IssuedCredentials): APIGatewayP
   return {
     statusCode: 200,
     headers: HEADERS,
-    body: JSON.stringify({
-      dbUser: credentials.dbUser,
-      dbPassword: credentials.dbPassword,
-      expiration: credentials.expiration.toISOString(),
-      target: credentials.target,
-      clusterIdentifier: credentials.clusterIdentifier,
-      database: credentials.database,
-      dbGroups: credentials.dbGroups,
-      host: credentials.host,
-      port: credentials.port,
-    }),
+    body: JSON.stringify({ ...credentials, expiration: credentials.expiration.toISOString() }),
   };
 }
 

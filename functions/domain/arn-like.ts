@@ -20,7 +20,7 @@ export function arnPatternProblem(pattern: string): string | undefined {
   if (pattern === '*') return undefined;
   const parts = splitArn(pattern);
   if (parts === undefined || parts[0] !== 'arn') {
-    return 'must be "*" or an ARN pattern of six colon-separated parts starting with "arn:"';
+    return 'must be "*" or an ARN pattern: arn: and six colon-separated parts';
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ export function authorize(
     target = rule.targets.values().next().value;
   }
   if (target === undefined) {
-    throw new InvalidRequestError('target is required: this caller may use more than one target');
+    throw new InvalidRequestError('target is required: the caller may use several targets');
   }
 
   const database = request.database ?? target.database;

@@ -11,29 +11,19 @@ export interface ClusterEndpoint {
   readonly port: number;
 }
 
+/** Resolves a cluster identifier to where the cluster listens. */
+export type ClusterEndpoints = (clusterIdentifier: string) => Promise<ClusterEndpoint>;
+
 /**
  * Looks up a cluster's host and port with DescribeClusters, once per cluster per container:
  * endpoints do not change while a cluster lives. A failed lookup is not cached.
  */
-export class ClusterEndpoints {
-  readonly #lookups = new Map<string, Promise<ClusterEndpoint>>();
-
-  constructor(private readonly redshift: RedshiftClient) {}
-
-  resolve(clusterIdentifier: string): Promise<ClusterEndpoint> {
-    let lookup = this.#lookups.get(clusterIdentifier);
-    if (lookup === undefined) {
-      lookup = this.#describe(clusterIdentifier);
-      this.#lookups.set(clusterIdentifier, lookup);
-      lookup.catch(() => this.#lookups.delete(clusterIdentifier));
-    }
-    return lookup;
-  }
-
-  async #describe(clusterIdentifier: string): Promise<ClusterEndpoint> {
+export function clusterEndpoints(redshift: RedshiftClient): ClusterEndpoints {
+  const lookups = new Map<string, Promise<ClusterEndpoint>>();
+  const describe = async (clusterIdentifier: string): Promise<ClusterEndpoint> => {
     let reply: DescribeClustersCommandOutput;
     try {
-      reply = await this.redshift.send(
+      reply = await redshift.send(
         new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
       );
     } catch (error) {
@@ -44,5 +34,14 @@ export class ClusterEndpoints {
       throw new UpstreamError(`Redshift reported no endpoint for cluster ${clusterIdentifier}`);
     }
     return { host: endpoint.Address, port: endpoint.Port };
-  }
+  };
+  return (clusterIdentifier) => {
+    let lookup = lookups.get(clusterIdentifier);
+    if (lookup === undefined) {
+      lookup = describe(clusterIdentifier);
+      lookups.set(clusterIdentifier, lookup);
+      lookup.catch(() => lookups.delete(clusterIdentifier));
+    }
+    return lookup;
+  };
 }

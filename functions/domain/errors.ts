@@ -50,7 +50,7 @@ export class ThrottledError extends VendorError {
     readonly retryAfterSeconds: number,
     options?: ErrorOptions,
   ) {
-    super('Throttled', 429, 'Redshift is throttling credential requests; retry later', options);
+    super('Throttled', 429, 'Redshift is throttling; retry later', options);
   }
 }
 
@@ -80,17 +80,7 @@ export class PolicyError extends VendorError {
     readonly problems: readonly PolicyProblem[],
     options?: ErrorOptions,
   ) {
-    super(
-      'PolicyError',
-      500,
-      'The access policy is invalid; the function log names the problems',
-      options,
-    );
-  }
-
-  /** Every problem with file, rule and field, for the log (never for the caller). */
-  get details(): string {
-    return `${this.file}: ${this.problems.map(describeProblem).join('; ')}`;
+    super('PolicyError', 500, 'The access policy is invalid; the function log says why', options);
   }
 }
 
@@ -100,6 +90,3 @@ export class InternalError extends VendorError {
     super('InternalError', 500, 'Internal error', options);
   }
 }
-
-const describeProblem = ({ field, rule, problem }: PolicyProblem): string =>
-  rule === undefined ? `${field}: ${problem}` : `${field} (rule ${rule}): ${problem}`;

@@ -4,12 +4,16 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { AccessDeniedError, InvalidRequestError, type VendorError } from './errors.js';
-import { type Principal, principalFromStateMachineArn } from './identity.js';
+import { ACCOUNT, PARTITION, type Principal, principalFromArn } from './identity.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 const STANDARD_EXECUTION_ARN =
   /^arn:aws(?:-[a-z]+)*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/;
 const EXPRESS_EXECUTION_ARN = /^arn:aws(?:-[a-z]+)*:states:[a-z0-9-]+:\d{12}:express:/;
+
+const STATE_MACHINE_ARN = new RegExp(
+  `^arn:${PARTITION}:states:[a-z0-9-]+:(?<accountId>${ACCOUNT}):stateMachine:(?<stateMachineName>[\\w-]{1,80})$`,
+);
 
 /** Why Step Functions' answer means "not this caller", as opposed to "Step Functions failed". */
 const DENYING_ERRORS: Record<string, string> = {
@@ -58,4 +62,20 @@ function describeFailure(error: unknown): VendorError {
   return reason === undefined
     ? upstreamFailure('DescribeExecution', error, 'Step Functions')
     : new AccessDeniedError(reason);
+}
+
+/**
+ * The principal of a Step Functions task: the state machine of an execution Step Functions
+ * reported as RUNNING. Only the task path builds these; an API caller can never be one.
+ */
+export function principalFromStateMachineArn(arn: string): Principal {
+  const machine = STATE_MACHINE_ARN.exec(arn)?.groups;
+  if (!machine) return principalFromArn(arn);
+  const { accountId = '', stateMachineName = '' } = machine;
+  return {
+    arn,
+    kind: 'state-machine',
+    matchArns: [arn],
+    variables: { accountId, stateMachineName },
+  };
 }

@@ -30,8 +30,9 @@ export interface Principal {
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
-const PARTITION = 'aws(?:-[a-z]+)*';
-const ACCOUNT = '\\d{12}';
+/** Regular-expression sources for an ARN's partition and account parts. */
+export const PARTITION = 'aws(?:-[a-z]+)*';
+export const ACCOUNT = '\\d{12}';
 // IAM names: letters, digits and + = , . @ _ - (user and role names up to 64, sessions 2–64).
 const IAM_NAME = '[\\w+=,.@-]{1,64}';
 const SESSION_NAME = '[\\w+=,.@-]{2,64}';
@@ -40,9 +41,6 @@ const IAM_PATH = '/(?:[\\x21-\\x2e\\x30-\\x7e]+/)*';
 
 const IAM_USER_ARN = new RegExp(
   `^arn:${PARTITION}:iam::(?<accountId>${ACCOUNT}):user${IAM_PATH}(?<userName>${IAM_NAME})$`,
-);
-const STATE_MACHINE_ARN = new RegExp(
-  `^arn:${PARTITION}:states:[a-z0-9-]+:(?<accountId>${ACCOUNT}):stateMachine:(?<stateMachineName>[\\w-]{1,80})$`,
 );
 const ASSUMED_ROLE_ARN = new RegExp(
   `^arn:(?<partition>${PARTITION}):sts::(?<accountId>${ACCOUNT}):assumed-role/(?<roleName>${IAM_NAME})/(?<sessionName>${SESSION_NAME})$`,
@@ -72,20 +70,4 @@ export function principalFromArn(arn: string): Principal {
   const accountId = splitArn(arn)?.[4];
   const variables = accountId !== undefined && ACCOUNT_ID.test(accountId) ? { accountId } : {};
   return { arn, kind: 'other', matchArns: [], variables };
-}
-
-/**
- * The principal of a Step Functions task: the state machine of an execution Step Functions
- * reported as RUNNING. Only the task path builds these; an API caller can never be one.
- */
-export function principalFromStateMachineArn(arn: string): Principal {
-  const machine = STATE_MACHINE_ARN.exec(arn)?.groups;
-  if (!machine) return principalFromArn(arn);
-  const { accountId = '', stateMachineName = '' } = machine;
-  return {
-    arn,
-    kind: 'state-machine',
-    matchArns: [arn],
-    variables: { accountId, stateMachineName },
-  };
 }

@@ -24,6 +24,7 @@ export interface IssuedCredentials {
 
 /** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
 const CLOCK_SKEW_MS = 60_000;
+const REPLY = 'Redshift GetClusterCredentials returned';
 
 /** Calls GetClusterCredentials for a grant and resolves where the cluster listens. */
 export async function issueCredentials(
@@ -36,7 +37,7 @@ export async function issueCredentials(
   const endpoint =
     target.host !== undefined && target.port !== undefined
       ? Promise.resolve({ host: target.host, port: target.port })
-      : endpoints.resolve(target.clusterIdentifier);
+      : endpoints(target.clusterIdentifier);
   // Attach a handler now so a lookup failure is not unhandled while GetClusterCredentials runs.
   endpoint.catch(() => {});
 
@@ -64,11 +65,11 @@ export async function issueCredentials(
     !(expiration instanceof Date) ||
     Number.isNaN(expiration.getTime())
   ) {
-    throw new UpstreamError('Redshift GetClusterCredentials returned an incomplete credential');
+    throw new UpstreamError(`${REPLY} an incomplete credential`);
   }
   const latest = requestedAt.getTime() + grant.durationSeconds * 1000 + CLOCK_SKEW_MS;
   if (expiration.getTime() <= now().getTime() || expiration.getTime() > latest) {
-    throw new UpstreamError('Redshift GetClusterCredentials returned an implausible expiration');
+    throw new UpstreamError(`${REPLY} an implausible expiration`);
   }
 
   const { host, port } = await endpoint;

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
 import * as z from 'zod/mini';
-import { arnPatternProblem, compileArnLike, splitArn } from './arn-like.js';
+import { toDotPath } from 'zod/v4/core';
+import { arnPatternProblem, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import type { Principal } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
+import { indexPrincipals } from './principal-index.js';
 import './zod-messages.js';
 
 /** Where the policy layer mounts the policy in Lambda. */
@@ -14,19 +16,22 @@ export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 3600;
 
+const NonEmptyString = z.string().check(z.minLength(1));
+const NonEmptyList = z.array(z.string()).check(z.minLength(1));
+
 const TargetSchema = z.strictObject({
   clusterIdentifier: z.string(),
   database: z.string(),
-  host: z.optional(z.string().check(z.minLength(1))),
+  host: z.optional(NonEmptyString),
   port: z.optional(z.int().check(z.gte(1), z.lte(65535))),
 });
 
 const RuleSchema = z.strictObject({
-  name: z.string().check(z.minLength(1)),
-  principals: z.array(z.string()).check(z.minLength(1)),
+  name: NonEmptyString,
+  principals: NonEmptyList,
   effect: z.optional(z.enum(['allow', 'deny'])),
-  targets: z.optional(z.array(z.string()).check(z.minLength(1))),
-  databases: z.optional(z.array(z.string()).check(z.minLength(1))),
+  targets: z.optional(NonEmptyList),
+  databases: z.optional(NonEmptyList),
   dbUser: z.optional(z.string()),
   trustSessionName: z.optional(z.boolean()),
   dbGroups: z.optional(z.array(z.string())),
@@ -57,8 +62,6 @@ export interface Target {
 interface RuleBase {
   readonly name: string;
   readonly index: number;
-  /** Whether this rule's principal patterns match the principal. */
-  matches(principal: Principal): boolean;
 }
 
 export interface DenyRule extends RuleBase {
@@ -82,7 +85,6 @@ export type Rule = AllowRule | DenyRule;
 
 /** A validated, compiled access policy. */
 export interface Policy {
-  readonly file: string;
   readonly rules: readonly Rule[];
   /** Things that are valid but almost certainly not what the author meant. */
   readonly warnings: readonly string[];
@@ -106,24 +108,22 @@ export function loadPolicy(file: string): Policy {
 
 /** Validates and compiles a policy document given as YAML text. */
 export function parsePolicy(text: string, file: string): Policy {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new PolicyError(
-      file,
-      document.errors.map((error) => ({
-        field: `(yaml line ${error.linePos?.[0].line ?? '?'})`,
-        problem: error.message.split('\n')[0] ?? error.code,
-      })),
-    );
+  let raw: unknown;
+  try {
+    // js-yaml's default (core) schema: YAML 1.2 types only; duplicate keys are errors.
+    raw = load(text, { filename: file });
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const line = error.mark ? `yaml line ${error.mark.line + 1}` : 'yaml';
+    throw new PolicyError(file, [{ field: `(${line})`, problem: error.reason }], { cause: error });
   }
-  const raw: unknown = document.toJS({ maxAliasCount: 50 });
   const parsed = PolicySchema.safeParse(raw);
   if (!parsed.success) {
     throw new PolicyError(
       file,
       parsed.error.issues.map((issue) => ({
-        field: formatPath(issue.path),
-        ...ruleOf(raw, issue.path),
+        field: toDotPath(issue.path) || '(document)',
+        ...(issue.path[0] === 'rules' && { rule: ruleLabel(raw, Number(issue.path[1])) }),
         problem: issue.message,
       })),
     );
@@ -149,20 +149,23 @@ function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Po
 
   const seen = new Set<string>();
   const rules = document.rules.map((rule, index) => {
-    const label = `#${index} ${rule.name}`;
     const report = (field: string, problem: string) =>
-      problems.push({ field: `rules[${index}]${field ? `.${field}` : ''}`, rule: label, problem });
+      problems.push({
+        field: `rules[${index}]${field ? `.${field}` : ''}`,
+        rule: ruleLabel(document, index),
+        problem,
+      });
     if (seen.has(rule.name)) report('name', `duplicate rule name "${rule.name}"`);
     seen.add(rule.name);
     return compileRule(rule, index, targets, report);
   });
   if (problems.length > 0) throw new PolicyError(file, problems);
+  const firstMatch = indexPrincipals(document.rules.map((rule) => rule.principals));
 
   return {
-    file,
     rules,
     warnings: policyWarnings(document.rules),
-    ruleFor: (principal) => rules.find((rule) => rule.matches(principal)),
+    ruleFor: (principal) => rules[firstMatch(principal) ?? rules.length],
   };
 }
 
@@ -178,14 +181,13 @@ function compileRule(
     const problem = principalPatternProblem(pattern);
     if (problem) report(`principals[${i}]`, problem);
   });
-  const matches = principalMatcher(rule.principals);
   if (rule.effect === 'deny') {
     const extra = Object.keys(rule).filter(
       (key) => !['name', 'principals', 'effect'].includes(key),
     );
     if (extra.length > 0)
       report(extra[0] ?? '', 'a deny rule takes only name, principals and effect');
-    return { effect: 'deny', name: rule.name, index, matches };
+    return { effect: 'deny', name: rule.name, index };
   }
 
   const ruleTargets = new Map<string, Target>();
@@ -210,7 +212,6 @@ function compileRule(
     effect: 'allow',
     name: rule.name,
     index,
-    matches,
     targets: ruleTargets,
     ...(rule.databases && { databases: rule.databases }),
     dbUser: compileDbUser(rule, report),
@@ -239,7 +240,7 @@ function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
   if (template.variables.has('sessionName') && rule.trustSessionName !== true) {
     report(
       'dbUser',
-      'uses ${sessionName}, which whoever calls sts:AssumeRole chooses; set trustSessionName: true only if the role pins it',
+      'uses ${sessionName}, which the caller of sts:AssumeRole picks: trustSessionName: true is needed',
     );
   }
   // Render with a stand-in value for each variable: a template whose fixed text breaks the name
@@ -249,6 +250,7 @@ function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
     userName: 'x',
     roleName: 'x',
     sessionName: 'x',
+    stateMachineName: 'x',
   });
   const problem = 'name' in sample ? nameProblem('dbUser', sample.name) : undefined;
   if (problem) report('dbUser', `renders names that ${problem}`);
@@ -260,24 +262,13 @@ function principalPatternProblem(pattern: string): string | undefined {
   if (problem) return problem;
   const [, , service, , , resource = ''] = splitArn(pattern) ?? [];
   if (service === 'iam' && /^role\/.*\//.test(resource)) {
-    return 'name a role without its path (arn:aws:iam::ACCOUNT:role/NAME): an assumed-role ARN does not carry the path';
+    return 'name the role without its path (role/NAME): assumed-role ARNs do not carry it';
   }
   return undefined;
 }
 
-function principalMatcher(patterns: readonly string[]): (principal: Principal) => boolean {
-  const exact = new Set(patterns);
-  const matchers = patterns.map((pattern) =>
-    arnPatternProblem(pattern) ? () => false : compileArnLike(pattern),
-  );
-  return (principal) =>
-    principal.kind === 'other'
-      ? exact.has(principal.arn)
-      : principal.matchArns.some((arn) => matchers.some((matches) => matches(arn)));
-}
-
 function policyWarnings(rules: readonly RuleDocument[]): string[] {
-  if (rules.length === 0) return ['the policy has no rules: every request is denied'];
+  if (rules.length === 0) return ['no rules: every request is denied'];
   const catchAll = rules.findIndex((rule) => rule.principals.includes('*'));
   if (catchAll === -1 || catchAll === rules.length - 1) return [];
   const unreachable = rules.slice(catchAll + 1).map((rule) => rule.name);
@@ -286,18 +277,8 @@ function policyWarnings(rules: readonly RuleDocument[]): string[] {
   ];
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(document)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
-
-function ruleOf(raw: unknown, path: readonly PropertyKey[]): { rule?: string } {
-  if (path[0] !== 'rules' || typeof path[1] !== 'number') return {};
-  const rules = (raw as { rules?: unknown } | undefined)?.rules;
-  const name = Array.isArray(rules)
-    ? (rules[path[1]] as { name?: unknown } | undefined)?.name
-    : undefined;
-  return { rule: typeof name === 'string' ? `#${path[1]} ${name}` : `#${path[1]}` };
+/** `#index name` of a rule, from a document that may not have passed validation yet. */
+function ruleLabel(document: unknown, index: number): string {
+  const name = (document as { rules?: { name?: unknown }[] }).rules?.[index]?.name;
+  return typeof name === 'string' ? `#${index} ${name}` : `#${index}`;
 }

@@ -5,7 +5,8 @@ import './zod-messages.js';
 
 const Name = z.string().check(z.minLength(1), z.maxLength(128));
 
-const requestFields = {
+/** The request fields, shared by the HTTP API body and the Step Functions task payload. */
+export const requestFields = {
   target: z.optional(Name),
   database: z.optional(Name),
   dbGroups: z.optional(
@@ -21,12 +22,6 @@ const requestFields = {
 
 const CredentialsRequestSchema = z.strictObject(requestFields);
 
-/** The Step Functions task's payload: the request fields and the execution (`$$.Execution.Id`). */
-const TaskPayloadSchema = z.strictObject({
-  ...requestFields,
-  executionArn: z.string().check(z.minLength(1), z.maxLength(2048)),
-});
-
 /** What a caller asks for; every field optional (DESIGN.md, "HTTP API"). */
 export type CredentialsRequest = z.infer<typeof CredentialsRequestSchema>;
 
@@ -39,21 +34,8 @@ export function parseCredentialsRequest(body: unknown): CredentialsRequest {
   throw invalidRequest(parsed.error.issues);
 }
 
-/**
- * Validates a task payload. Anything but the request fields and `executionArn` — a forged
- * `requestContext` or `principal` among them — is an unknown field.
- */
-export function parseTaskPayload(payload: unknown): {
-  executionArn: string;
-  request: CredentialsRequest;
-} {
-  const parsed = TaskPayloadSchema.safeParse(payload);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
-  const { executionArn, ...request } = parsed.data;
-  return { executionArn, request };
-}
-
-function invalidRequest(issues: readonly z.core.$ZodIssue[]): InvalidRequestError {
+/** An InvalidRequestError naming each field's problem. */
+export function invalidRequest(issues: readonly z.core.$ZodIssue[]): InvalidRequestError {
   const message = issues
     .map((issue) => {
       const field = issue.path.map(String).join('.');

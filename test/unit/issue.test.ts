@@ -6,7 +6,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Grant } from '../../functions/domain/authorize.js';
-import { ClusterEndpoints } from '../../functions/domain/cluster-endpoints.js';
+import {
+  type ClusterEndpoints,
+  clusterEndpoints,
+} from '../../functions/domain/cluster-endpoints.js';
 import { ThrottledError, UpstreamError } from '../../functions/domain/errors.js';
 import { issueCredentials } from '../../functions/domain/issue.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
@@ -41,7 +44,7 @@ describe('issueCredentials', () => {
   beforeEach(() => {
     redshiftMock.reset();
     redshift = new RedshiftClient({});
-    endpoints = new ClusterEndpoints(redshift);
+    endpoints = clusterEndpoints(redshift);
     redshiftMock.on(DescribeClustersCommand).resolves({
       Clusters: [
         {
