@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { readTemplate } from './cfn-yaml.js';
@@ -91,13 +91,15 @@ async function buildClient() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   rmSync('dist', { recursive: true, force: true });
   for (const { name, entry, options } of templateBundles()) {
-    await build({
+    const { metafile } = await build({
       ...options,
       entryPoints: { index: entry },
       outdir: `dist/${name}`,
       metafile: true,
       logLevel: 'warning',
     });
+    // What went into the bundle, for `npm run bench` (and esbuild's analyzer).
+    writeFileSync(`dist/${name}/metafile.json`, JSON.stringify(metafile));
     console.error(`built dist/${name}/ from ${entry}`);
   }
   await buildClient();

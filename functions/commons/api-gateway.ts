@@ -53,7 +53,7 @@ export function readJsonBody(event: ApiEvent): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new InvalidRequestError('The request body is not valid JSON');
+    throw new InvalidRequestError('The body is not valid JSON');
   }
 }
 

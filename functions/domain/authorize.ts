@@ -38,7 +38,7 @@ export function authorize(
     target = rule.targets.values().next().value;
   }
   if (target === undefined) {
-    throw new InvalidRequestError('target is required: the caller may use several targets');
+    throw new InvalidRequestError('target is required: several are allowed');
   }
 
   const database = request.database ?? target.database;

@@ -19,7 +19,7 @@ export function parseDbUserTemplate(source: string): DbUserTemplate | { problem:
   for (const [, name = ''] of source.matchAll(PLACEHOLDER)) {
     if (!isTemplateVariable(name)) {
       return {
-        problem: `unknown variable \${${name}}; use ${TEMPLATE_VARIABLES.map((v) => `\${${v}}`).join(', ')}`,
+        problem: `unknown variable \${${name}}`,
       };
     }
     variables.add(name);

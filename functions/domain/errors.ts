@@ -80,7 +80,7 @@ export class PolicyError extends VendorError {
     readonly problems: readonly PolicyProblem[],
     options?: ErrorOptions,
   ) {
-    super('PolicyError', 500, 'The access policy is invalid; the function log says why', options);
+    super('PolicyError', 500, 'The access policy is invalid; see the function log', options);
   }
 }
 

@@ -1,5 +1,3 @@
-import { splitArn } from './arn-like.js';
-
 /**
  * The caller, as a principal the policy can match. It is built only from the ARN that API Gateway
  * (or Step Functions) verified; nothing the caller sends can name or change it.
@@ -29,7 +27,6 @@ export interface Principal {
   readonly variables: PrincipalVariables;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 /** Regular-expression sources for an ARN's partition and account parts. */
 export const PARTITION = 'aws(?:-[a-z]+)*';
 export const ACCOUNT = '\\d{12}';
@@ -67,7 +64,5 @@ export function principalFromArn(arn: string): Principal {
       variables: { accountId, roleName, sessionName },
     };
   }
-  const accountId = splitArn(arn)?.[4];
-  const variables = accountId !== undefined && ACCOUNT_ID.test(accountId) ? { accountId } : {};
-  return { arn, kind: 'other', matchArns: [], variables };
+  return { arn, kind: 'other', matchArns: [], variables: {} };
 }

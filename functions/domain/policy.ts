@@ -5,7 +5,7 @@ import { toDotPath } from 'zod/v4/core';
 import { arnPatternProblem, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
-import type { Principal } from './identity.js';
+import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
 import { indexPrincipals } from './principal-index.js';
 import './zod-messages.js';
@@ -245,13 +245,7 @@ function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
   }
   // Render with a stand-in value for each variable: a template whose fixed text breaks the name
   // rule could never issue a credential.
-  const sample = template.render({
-    accountId: 'x',
-    userName: 'x',
-    roleName: 'x',
-    sessionName: 'x',
-    stateMachineName: 'x',
-  });
+  const sample = template.render(Object.fromEntries(TEMPLATE_VARIABLES.map((name) => [name, 'x'])));
   const problem = 'name' in sample ? nameProblem('dbUser', sample.name) : undefined;
   if (problem) report('dbUser', `renders names that ${problem}`);
   return template;
@@ -273,7 +267,7 @@ function policyWarnings(rules: readonly RuleDocument[]): string[] {
   if (catchAll === -1 || catchAll === rules.length - 1) return [];
   const unreachable = rules.slice(catchAll + 1).map((rule) => rule.name);
   return [
-    `rules[${catchAll}] (${rules[catchAll]?.name}) matches every principal, so these rules are never reached: ${unreachable.join(', ')}`,
+    `rules after rules[${catchAll}] (${rules[catchAll]?.name}), which matches everyone, are never reached: ${unreachable.join(', ')}`,
   ];
 }
 

@@ -75,10 +75,8 @@ describe('principalFromArn', () => {
     expect(principal.variables.roleName).toBeUndefined();
   });
 
-  it('gives an "other" principal only its account id', () => {
-    expect(principalFromArn('arn:aws:iam::123456789012:root').variables).toEqual({
-      accountId: '123456789012',
-    });
+  it('gives an "other" principal no template variables', () => {
+    expect(principalFromArn('arn:aws:iam::123456789012:root').variables).toEqual({});
   });
 });
 

@@ -328,7 +328,7 @@ describe('parsePolicy warnings', () => {
     );
 
     expect(policy.warnings).toEqual([
-      'rules[0] (everyone) matches every principal, so these rules are never reached: etl-roles',
+      'rules after rules[0] (everyone), which matches everyone, are never reached: etl-roles',
     ]);
   });
 
