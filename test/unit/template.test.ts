@@ -69,7 +69,7 @@ describe('template.yaml', () => {
   it('requires SigV4 (AWS_IAM) on the API, with the caller’s own identity, throttled and access-logged', () => {
     const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
 
-    expect(api?.Properties?.Auth).toEqual({ DefaultAuthorizer: 'AWS_IAM', InvokeRole: 'NONE' });
+    expect(api?.Properties?.Auth).toMatchObject({ DefaultAuthorizer: 'AWS_IAM', InvokeRole: 'NONE' });
     expect(api?.Properties?.MethodSettings).toEqual([
       expect.objectContaining({
         ThrottlingRateLimit: expect.anything(),
@@ -210,5 +210,82 @@ describe('template.yaml, Step Functions path', () => {
     expect(step.Parameters.Payload['executionArn.$']).toBe('$$.Execution.Id');
     expect(step.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['Throttled'] }));
     expect(step.Catch).toContainEqual(expect.objectContaining({ ErrorEquals: ['AccessDenied'] }));
+  });
+});
+
+describe('template.yaml, least privilege', () => {
+  const raw = readFileSync('template.yaml', 'utf8');
+  /** Actions that support no resource-level permission, so only '*' can name their resource. */
+  const NO_RESOURCE_ARN = new Set(['redshift:DescribeClusters']);
+
+  /** Every statement of every identity policy the template writes, with where it is. */
+  function identityStatements(): { where: string; statement: Statement & { Sid?: string } }[] {
+    const found: { where: string; statement: Statement & { Sid?: string } }[] = [];
+    const visit = (where: string, node: unknown) => {
+      if (Array.isArray(node)) node.forEach((item, i) => visit(`${where}[${i}]`, item));
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'KeyPolicy') continue; // a key policy's '*' is the key itself
+          if (key === 'Statement' && Array.isArray(value)) {
+            for (const statement of value) found.push({ where, statement: statement as Statement });
+          } else visit(`${where}.${key}`, value);
+        }
+      }
+    };
+    visit('Resources', template.Resources);
+    return found;
+  }
+
+  it("grants Resource '*' only for actions that support no resource ARN, each with a comment saying so", () => {
+    const wildcards = identityStatements().filter(({ statement }) =>
+      [statement.Resource].flat().some((resource) => resource === '*'),
+    );
+
+    expect(wildcards.length).toBeGreaterThan(0);
+    for (const { statement } of wildcards) {
+      expect([statement.Action].flat().every((action) => NO_RESOURCE_ARN.has(action))).toBe(true);
+      const sidLine = raw.split('\n').findIndex((line) => line.includes(`Sid: ${statement.Sid}`));
+      expect(raw.split('\n')[sidLine - 1]).toMatch(/# .*supports no resource-level permissions/);
+    }
+  });
+
+  it('gives the API a resource policy that denies principals outside the allowed accounts or organisation', () => {
+    const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
+    const statements = (
+      api?.Properties?.Auth as { ResourcePolicy: { CustomStatements: Record<string, unknown>[] } }
+    ).ResourcePolicy.CustomStatements;
+    const deny = statements.find((statement) => statement.Effect === 'Deny');
+
+    expect(deny).toMatchObject({
+      Principal: '*',
+      Action: 'execute-api:Invoke',
+      Condition: {
+        StringNotEquals: {
+          'aws:PrincipalAccount': {
+            'Fn::If': [
+              'HasCallerAccounts',
+              { Ref: 'AllowedCallerAccountIds' },
+              [{ Ref: 'AWS::AccountId' }],
+            ],
+          },
+          'aws:PrincipalOrgID': {
+            'Fn::If': ['HasCallerOrg', { Ref: 'AllowedCallerOrgId' }, 'o-none'],
+          },
+        },
+      },
+    });
+  });
+
+  it('lets the functions use Redshift credentials only on the parameterised clusters', () => {
+    const forEach = (template.Resources as Record<string, unknown>)[
+      'Fn::ForEach::ClusterCredentialsPolicies'
+    ] as [string, unknown, Record<string, { Properties: { Roles: unknown[] } }>];
+
+    expect(forEach[0]).toBe('ClusterIdentifier');
+    expect(forEach[1]).toEqual({ Ref: 'RedshiftClusterIdentifiers' });
+    expect(Object.values(forEach[2])[0]?.Properties.Roles).toEqual([
+      { Ref: 'CredentialsApiFunctionRole' },
+      { Ref: 'CredentialsTaskFunctionRole' },
+    ]);
   });
 });
