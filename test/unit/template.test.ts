@@ -69,7 +69,10 @@ describe('template.yaml', () => {
   it('requires SigV4 (AWS_IAM) on the API, with the caller’s own identity, throttled and access-logged', () => {
     const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
 
-    expect(api?.Properties?.Auth).toMatchObject({ DefaultAuthorizer: 'AWS_IAM', InvokeRole: 'NONE' });
+    expect(api?.Properties?.Auth).toMatchObject({
+      DefaultAuthorizer: 'AWS_IAM',
+      InvokeRole: 'NONE',
+    });
     expect(api?.Properties?.MethodSettings).toEqual([
       expect.objectContaining({
         ThrottlingRateLimit: expect.anything(),

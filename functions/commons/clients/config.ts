@@ -1,11 +1,11 @@
 /**
- * Settings every AWS client of the functions shares: standard retries (3 attempts, throttling
- * backed off), and a socket timeout so a hung call is abandoned well inside the functions'
- * 15 s timeout (3 attempts x 3 s + backoff). Endpoints come from the standard
- * AWS_ENDPOINT_URL* variables. One module per client keeps each bundle to the clients it uses.
+ * Settings every AWS client of the functions shares: the SDK's standard retry mode (its default)
+ * with 3 attempts, throttling backed off; and a socket timeout that fails the attempt (the SDK
+ * only warns unless told to throw), so a hung call is abandoned well inside the functions' 15 s
+ * timeout: 3 attempts x 3 s + backoff. Endpoints come from the standard AWS_ENDPOINT_URL*
+ * variables. One module per client keeps each bundle to the clients it uses.
  */
 export const CLIENT_CONFIG = {
   maxAttempts: 3,
-  retryMode: 'standard',
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
 } as const;
