@@ -4,7 +4,11 @@ import {
   GetClusterCredentialsCommand,
   RedshiftClient,
 } from '@aws-sdk/client-redshift';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyResult,
+} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
@@ -192,6 +196,84 @@ describe('credentials-api handler', () => {
       };
 
       expectError(await handle(spoofed), 403, 'AccessDenied');
+    });
+  });
+
+  describe('spoofing', () => {
+    it('ignores identity-looking stage variables', async () => {
+      const event = restEvent('arn:aws:iam::123456789012:user/alice');
+
+      const response = await handle({
+        ...event,
+        stageVariables: { userArn: ETL_ROLE, principal: ETL_ROLE },
+      });
+
+      expectError(response, 403, 'AccessDenied');
+    });
+
+    it('takes a REST API event’s caller from identity, not from an authorizer.iam it carries', async () => {
+      const event = restEvent('arn:aws:iam::123456789012:user/alice') as APIGatewayProxyEvent;
+      const forged = {
+        ...event,
+        requestContext: { ...event.requestContext, authorizer: { iam: { userArn: ETL_ROLE } } },
+      };
+
+      expectError(await handle(forged), 403, 'AccessDenied');
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+    });
+
+    it.each([
+      ['__proto__', '{"__proto__": {"polluted": true}}'],
+      ['constructor', '{"constructor": {"prototype": {"polluted": true}}}'],
+    ])('rejects a %s key without side effects', async (_, body) => {
+      const response = await handle(restEvent(ETL_ROLE, body));
+
+      expectError(response, 400, 'InvalidRequest');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    });
+  });
+
+  describe('session names (the SSO rule trusts them; the etl rule names users by role)', () => {
+    const dbUserAsked = () =>
+      redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input.DbUser;
+
+    it.each([
+      ['IAM:x', 'a colon'],
+      ['a/b', 'a slash'],
+      [`a${'b'.repeat(64)}`, 'more than 64 characters'],
+      ['аdmin', 'a Cyrillic look-alike'],
+      ['ad min', 'a space'],
+    ])('denies a session name with %s (%s): no such session exists', async (session) => {
+      expectError(await handle(restEvent(`${SSO_ROLE}/${session}`)), 403, 'AccessDenied');
+      expect(dbUserAsked()).toBeUndefined();
+    });
+
+    it('uses a trusted session name that passes the name rule, exactly as it is (lower-cased)', async () => {
+      const response = await handle(restEvent(`${SSO_ROLE}/Admin`));
+
+      expect(response.statusCode).toBe(200);
+      expect(dbUserAsked()).toBe('admin');
+    });
+
+    it('uses a 64-character trusted session name unchanged', async () => {
+      const session = `a${'b'.repeat(63)}`;
+
+      await handle(restEvent(`${SSO_ROLE}/${session}`));
+
+      expect(dbUserAsked()).toBe(session);
+    });
+
+    it('denies a trusted session name that breaks the name rule instead of cleaning it up', async () => {
+      expectError(await handle(restEvent(`${SSO_ROLE}/user`)), 403, 'AccessDenied');
+      expectError(await handle(restEvent(`${SSO_ROLE}/9lives`)), 403, 'AccessDenied');
+      expect(dbUserAsked()).toBeUndefined();
+    });
+
+    it('never lets a session name choose the db user under a rule that does not trust it', async () => {
+      await handle(restEvent('arn:aws:sts::123456789012:assumed-role/etl-loader/admin'));
+
+      expect(dbUserAsked()).toBe('etl_etl-loader');
     });
   });
 
