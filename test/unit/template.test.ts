@@ -225,8 +225,11 @@ describe('template.yaml, least privilege', () => {
   function identityStatements(): { where: string; statement: Statement & { Sid?: string } }[] {
     const found: { where: string; statement: Statement & { Sid?: string } }[] = [];
     const visit = (where: string, node: unknown) => {
-      if (Array.isArray(node)) node.forEach((item, i) => visit(`${where}[${i}]`, item));
-      else if (node && typeof node === 'object') {
+      if (Array.isArray(node)) {
+        node.forEach((item, i) => {
+          visit(`${where}[${i}]`, item);
+        });
+      } else if (node && typeof node === 'object') {
         for (const [key, value] of Object.entries(node)) {
           if (key === 'KeyPolicy') continue; // a key policy's '*' is the key itself
           if (key === 'Statement' && Array.isArray(value)) {
@@ -254,9 +257,10 @@ describe('template.yaml, least privilege', () => {
 
   it('gives the API a resource policy that denies principals outside the allowed accounts or organisation', () => {
     const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
-    const statements = (
-      api?.Properties?.Auth as { ResourcePolicy: { CustomStatements: Record<string, unknown>[] } }
-    ).ResourcePolicy.CustomStatements;
+    const auth = (api?.Properties?.Auth ?? {}) as {
+      ResourcePolicy?: { CustomStatements?: Record<string, unknown>[] };
+    };
+    const statements = auth.ResourcePolicy?.CustomStatements ?? [];
     const deny = statements.find((statement) => statement.Effect === 'Deny');
 
     expect(deny).toMatchObject({
