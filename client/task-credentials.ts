@@ -1,18 +1,13 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { VendorCredentials } from './vendor-client.js';
 
 /**
  * What the credentials-task step returns. A Standard workflow writes it into the execution
  * history, so by default the password travels only as KMS ciphertext bound to the execution.
  */
-export interface TaskCredentials {
-  readonly dbUser: string;
+export interface TaskCredentials extends Omit<VendorCredentials, 'dbPassword' | 'expiration'> {
+  /** ISO 8601, as JSON carries it. */
   readonly expiration: string;
-  readonly target: string;
-  readonly clusterIdentifier: string;
-  readonly database: string;
-  readonly dbGroups: readonly string[];
-  readonly host: string;
-  readonly port: number;
   /** The encryption context of `encryptedPassword`: decrypt with exactly this. */
   readonly executionArn: string;
   /** Base64 KMS ciphertext of the password (encryption context `{ executionArn }`). */

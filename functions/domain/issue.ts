@@ -3,24 +3,17 @@ import {
   type GetClusterCredentialsCommandOutput,
   type RedshiftClient,
 } from '@aws-sdk/client-redshift';
+import type { VendorCredentials } from '../../client/vendor-client.js';
 import type { Grant } from './authorize.js';
 import type { ClusterEndpoints } from './cluster-endpoints.js';
 import { UpstreamError } from './errors.js';
 import { upstreamFailure } from './upstream-failure.js';
 
-/** Issued database credentials; `dbPassword` must never reach a log, an error or a trace. */
-export interface IssuedCredentials {
-  /** The login name exactly as Redshift returned it, with its `IAM:`/`IAMA:` prefix. */
-  readonly dbUser: string;
-  readonly dbPassword: string;
-  readonly expiration: Date;
-  readonly target: string;
-  readonly clusterIdentifier: string;
-  readonly database: string;
-  readonly dbGroups: readonly string[];
-  readonly host: string;
-  readonly port: number;
-}
+/**
+ * Issued database credentials: the API's answer, as the client library types it (the wire
+ * contract lives there). `dbPassword` must never reach a log, an error or a trace.
+ */
+export type IssuedCredentials = VendorCredentials;
 
 /** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
 const CLOCK_SKEW_MS = 60_000;

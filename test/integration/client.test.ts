@@ -6,16 +6,13 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms
 import { parse } from 'pg-connection-string';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient } from '../../client/index.js';
-import { type LocalIdentity, loadIdentities } from '../../local/identities.js';
-import { type LocalVendor, startLocalVendor } from '../support/local-vendor.js';
+import type { LocalIdentity } from '../../local/identities.js';
+import { type LocalVendor, localIdentity, startLocalVendor } from '../support/local-vendor.js';
 
 // The client library and the built CLI against `npm start`'s SigV4-verifying gateway.
-const identities = [...loadIdentities().values()];
-const byArn = (suffix: string) =>
-  identities.find((identity) => identity.arn.endsWith(suffix)) as LocalIdentity;
-const reportingUser = byArn(':user/services/reporting-daily');
-const etlSession = byArn(':assumed-role/etl-loader/local-session');
-const unmappedUser = byArn(':user/alice');
+const reportingUser = localIdentity(':user/services/reporting-daily');
+const etlSession = localIdentity(':assumed-role/etl-loader/local-session');
+const unmappedUser = localIdentity(':user/alice');
 
 const keysOf = ({ accessKeyId, secretAccessKey, sessionToken }: LocalIdentity) => ({
   AWS_ACCESS_KEY_ID: accessKeyId,

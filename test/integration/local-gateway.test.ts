@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalIdentity, loadIdentities } from '../../local/identities.js';
+import type { LocalIdentity } from '../../local/identities.js';
 import {
   curl,
   curlSignedHeaders,
   type LocalVendor,
+  localIdentity,
   sigv4,
   startLocalVendor,
 } from '../support/local-vendor.js';
@@ -14,12 +15,9 @@ import {
 // `npm start` as a new user runs it, called with the real curl binary (an independent SigV4
 // implementation): the gateway must accept what AWS would accept and refuse what AWS would refuse.
 const run = promisify(execFile);
-const identities = [...loadIdentities().values()];
-const byArn = (suffix: string) =>
-  identities.find((identity) => identity.arn.endsWith(suffix)) as LocalIdentity;
-const reportingUser = byArn(':user/services/reporting-daily');
-const etlSession = byArn(':assumed-role/etl-loader/local-session');
-const unmappedUser = byArn(':user/alice');
+const reportingUser = localIdentity(':user/services/reporting-daily');
+const etlSession = localIdentity(':assumed-role/etl-loader/local-session');
+const unmappedUser = localIdentity(':user/alice');
 
 let vendor: LocalVendor;
 const auditLines = () => vendor.stdout().match(/"message":"Credential decision"/g)?.length ?? 0;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { type LocalIdentity, loadIdentities } from '../../local/identities.js';
 
 const run = promisify(execFile);
 
@@ -128,4 +129,11 @@ export async function invoke(
     { env: { ...process.env, ...env }, maxBuffer: 1 << 22 },
   );
   return { result: JSON.parse(stdout) as Invocation['result'], stdout, stderr };
+}
+
+/** The key of `local/identities.json` whose ARN ends with `suffix`. */
+export function localIdentity(suffix: string): LocalIdentity {
+  const identity = [...loadIdentities().values()].find(({ arn }) => arn.endsWith(suffix));
+  if (!identity) throw new Error(`no local identity ends with ${suffix}`);
+  return identity;
 }
