@@ -52,6 +52,8 @@ export interface CredentialVendorClientOptions {
   readonly maxThrottleRetries?: number;
   /** The most a single call may spend waiting on Retry-After, in total. Default 10 s. */
   readonly maxThrottleWaitSeconds?: number;
+  /** How long one request may take before it is abandoned as a `NetworkError`. Default 10 s. */
+  readonly timeoutSeconds?: number;
   /** For tests: the clock and the pause between throttled attempts. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -70,6 +72,7 @@ export class CredentialVendorClient {
   readonly #refreshWindowMs: number;
   readonly #maxThrottleRetries: number;
   readonly #maxThrottleWaitMs: number;
+  readonly #timeoutMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #issued = new Map<string, VendorCredentials>();
@@ -94,6 +97,7 @@ export class CredentialVendorClient {
     this.#refreshWindowMs = (options.refreshWindowSeconds ?? 60) * 1000;
     this.#maxThrottleRetries = options.maxThrottleRetries ?? 3;
     this.#maxThrottleWaitMs = (options.maxThrottleWaitSeconds ?? 10) * 1000;
+    this.#timeoutMs = (options.timeoutSeconds ?? 10) * 1000;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -147,11 +151,18 @@ export class CredentialVendorClient {
     );
     let response: Response;
     try {
-      response = await fetch(this.#url, { method: 'POST', headers: signed.headers, body });
+      response = await fetch(this.#url, {
+        method: 'POST',
+        headers: signed.headers,
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
     } catch (error) {
+      const reason =
+        (error as Error).name === 'TimeoutError' ? 'no answer in time from' : 'cannot reach';
       throw new CredentialVendorError(
         'NetworkError',
-        `cannot reach ${this.#url.origin}`,
+        `${reason} ${this.#url.origin}`,
         undefined,
         undefined,
         {

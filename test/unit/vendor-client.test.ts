@@ -211,6 +211,21 @@ describe('CredentialVendorClient', () => {
     await expect(client.getCredentials()).rejects.toMatchObject({ code: 'NetworkError' });
   });
 
+  it('abandons a vendor that does not answer in time', async () => {
+    stub = await startStubVendor([issued('p1', NOW)], 2_000);
+    const client = new CredentialVendorClient({
+      endpoint: stub.url,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      timeoutSeconds: 0.2,
+    });
+
+    await expect(client.getCredentials()).rejects.toMatchObject({
+      code: 'NetworkError',
+      message: expect.stringMatching(/^no answer in time from http:\/\/127\.0\.0\.1/),
+    });
+  });
+
   it('takes the signing region from an execute-api URL, and insists on one otherwise', () => {
     const region = process.env.AWS_REGION;
     delete process.env.AWS_REGION;
