@@ -7,6 +7,7 @@ import { parse } from 'pg-connection-string';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient } from '../../client/index.js';
 import type { LocalIdentity } from '../../local/identities.js';
+import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
 import { type LocalVendor, localIdentity, startLocalVendor } from '../support/local-vendor.js';
 
 // The client library and the built CLI against `npm start`'s SigV4-verifying gateway.
@@ -198,12 +199,8 @@ describe('the redshift-credentials CLI', () => {
       JSON.stringify({
         dbUser: 'IAMA:wf_example-etl',
         expiration: new Date(Date.now() + 900_000).toISOString(),
-        target: 'analytics',
-        clusterIdentifier: 'examplecluster',
-        database: 'exampledb',
+        ...EXAMPLE_CONNECTION,
         dbGroups: ['etl_rw'],
-        host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-        port: 5439,
         executionArn,
         encryptedPassword: Buffer.from(CiphertextBlob ?? []).toString('base64'),
         keyId: KeyMetadata?.Arn,

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
 import { type CapturedOutput, captureOutput, loadTaskHandler } from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
 
@@ -42,6 +43,15 @@ function describeAs(status: ExecutionStatus, stateMachine = 'etl-nightly') {
       startDate: new Date(),
     }));
 }
+
+/** An error as the Step Functions client throws it. */
+const sfnFault = (name: string) =>
+  new SFNServiceException({
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+    message: name,
+  });
 
 /** The error a task invocation throws (what Step Functions sees as Error and Cause). */
 async function failureOf(run: Promise<unknown>): Promise<Error> {
@@ -90,12 +100,8 @@ describe('credentials-task handler', () => {
     expect(result).toEqual({
       dbUser: 'IAMA:wf_etl-nightly',
       expiration: expect.stringMatching(/Z$/),
-      target: 'analytics',
-      clusterIdentifier: 'examplecluster',
-      database: 'exampledb',
+      ...EXAMPLE_CONNECTION,
       dbGroups: ['etl_rw'],
-      host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-      port: 5439,
       executionArn: NIGHTLY,
       encryptedPassword: CIPHERTEXT.toString('base64'),
       keyId: KEY_ARN,
@@ -191,14 +197,7 @@ describe('credentials-task handler', () => {
   });
 
   it('denies an execution the vendor may not describe', async () => {
-    sfnMock.on(DescribeExecutionCommand).rejects(
-      new SFNServiceException({
-        name: 'AccessDeniedException',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-        message: 'not authorized',
-      }),
-    );
+    sfnMock.on(DescribeExecutionCommand).rejects(sfnFault('AccessDeniedException'));
 
     expect((await failureOf(handle({ executionArn: NIGHTLY }))).name).toBe('AccessDenied');
   });
@@ -269,14 +268,7 @@ describe('credentials-task handler', () => {
     });
 
     it('Throttled when Step Functions keeps throttling DescribeExecution', async () => {
-      sfnMock.on(DescribeExecutionCommand).rejects(
-        new SFNServiceException({
-          name: 'ThrottlingException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-          message: 'Rate exceeded',
-        }),
-      );
+      sfnMock.on(DescribeExecutionCommand).rejects(sfnFault('ThrottlingException'));
 
       expect((await failureOf(handle({ executionArn: NIGHTLY }))).name).toBe('Throttled');
     });

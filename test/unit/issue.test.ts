@@ -12,6 +12,7 @@ import {
 } from '../../functions/domain/cluster-endpoints.js';
 import { ThrottledError, UpstreamError } from '../../functions/domain/errors.js';
 import { issueCredentials } from '../../functions/domain/issue.js';
+import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
@@ -81,12 +82,8 @@ describe('issueCredentials', () => {
       dbUser: 'IAMA:etl_loader:etl_rw',
       dbPassword: PASSWORD,
       expiration: expiresIn(900),
-      target: 'analytics',
-      clusterIdentifier: 'examplecluster',
-      database: 'exampledb',
+      ...EXAMPLE_CONNECTION,
       dbGroups: ['etl_rw'],
-      host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-      port: 5439,
     });
   });
 

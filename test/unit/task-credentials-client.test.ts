@@ -2,6 +2,7 @@ import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decryptTaskCredentials, type TaskCredentials } from '../../client/index.js';
+import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
 
 const kmsMock = mockClient(KMSClient);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:etl-nightly:run-1';
@@ -9,12 +10,8 @@ const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:etl-nightly:r
 const result = (overrides: Partial<TaskCredentials> = {}): TaskCredentials => ({
   dbUser: 'IAMA:wf_etl-nightly',
   expiration: '2026-11-26T21:00:00.000Z',
-  target: 'analytics',
-  clusterIdentifier: 'examplecluster',
-  database: 'exampledb',
+  ...EXAMPLE_CONNECTION,
   dbGroups: ['etl_rw'],
-  host: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-  port: 5439,
   executionArn: EXECUTION,
   encryptedPassword: Buffer.from('ciphertext').toString('base64'),
   keyId: 'arn:aws:kms:us-east-1:123456789012:key/0b6d4a3c',
