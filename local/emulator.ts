@@ -4,8 +4,7 @@ import { seedExample } from './seed.js';
 /** The AWS side of a local run: moto_server, seeded, and the SDK pointed at it. */
 export interface LocalAws {
   readonly endpoint: string;
-  /** Whether this process started moto_server (and so must stop it). */
-  readonly started: boolean;
+  /** Stops moto_server if this process started it. */
   stop(): Promise<void>;
 }
 
@@ -31,5 +30,5 @@ export async function prepareLocalAws(): Promise<LocalAws> {
     await moto?.stop();
     throw error;
   }
-  return { endpoint, started: moto !== undefined, stop: async () => moto?.stop() };
+  return { endpoint, stop: async () => moto?.stop() };
 }

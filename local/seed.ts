@@ -18,12 +18,12 @@ import {
 } from '@aws-sdk/client-sfn';
 
 /** The cluster and database the example policy (layers/policy/policy/policy.yaml) names. */
-export const EXAMPLE_CLUSTER = { clusterIdentifier: 'examplecluster', database: 'exampledb' };
+const EXAMPLE_CLUSTER = { clusterIdentifier: 'examplecluster', database: 'exampledb' };
 /** A Standard workflow the example policy allows, and a RUNNING execution of it. */
-export const EXAMPLE_STATE_MACHINE = 'example-etl';
-export const EXAMPLE_EXECUTION = 'local-run';
+const EXAMPLE_STATE_MACHINE = 'example-etl';
+const EXAMPLE_EXECUTION = 'local-run';
 /** The task-output key, as `events/env.json` names it in TASK_OUTPUT_KEY_ID. */
-export const TASK_OUTPUT_KEY_ALIAS = 'alias/redshift-credential-vendor-task-output';
+const TASK_OUTPUT_KEY_ALIAS = 'alias/redshift-credential-vendor-task-output';
 
 const emulatorClientConfig = (endpoint: string, region: string) => ({
   endpoint,

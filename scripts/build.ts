@@ -24,7 +24,7 @@ interface EsbuildProperties {
 }
 
 /** Translates SAM's esbuild BuildProperties to esbuild options, as aws-lambda-builders does. */
-export function esbuildOptions(properties: EsbuildProperties): BuildOptions {
+function esbuildOptions(properties: EsbuildProperties): BuildOptions {
   const pairs = (entries: string[] = []) =>
     Object.fromEntries(entries.map((entry) => entry.split(/=(.*)/s, 2) as [string, string]));
   return {
@@ -45,7 +45,7 @@ export function esbuildOptions(properties: EsbuildProperties): BuildOptions {
 }
 
 /** Each esbuild-built function of the template: its name (the entry file's) and options. */
-export function templateBundles(template = readTemplate()) {
+function templateBundles(template = readTemplate()) {
   return Object.values(template.Resources)
     .filter((resource) => resource.Type === 'AWS::Serverless::Function')
     .filter((resource) => resource.Metadata?.BuildMethod === 'esbuild')
