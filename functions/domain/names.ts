@@ -32,8 +32,9 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
     return `must be 1 to 64 ${anyCase ? '' : 'lower-case '}letters, digits and _ + . @ -, starting with a letter`;
   }
   const upper = name.toUpperCase();
-  if (upper === 'PUBLIC') return 'must not be PUBLIC';
-  if (RESERVED_WORDS.has(upper)) return `must not be the reserved word ${upper}`;
+  // PUBLIC is not a keyword, but it names the group every user belongs to.
+  if (upper === 'PUBLIC' || RESERVED_WORDS.has(upper))
+    return `must not be the reserved name ${upper}`;
   return undefined;
 }
 

@@ -24,15 +24,15 @@ describe('nameProblem', () => {
     ['dbUser', 'a/b', /1 to 64/],
     ['dbUser', 'a b', /1 to 64/],
     ['dbUser', 'аdmin', /1 to 64/], // Cyrillic а
-    ['dbUser', 'public', /PUBLIC/],
-    ['dbUser', 'user', /reserved word USER/],
-    ['dbUser', 'current_user_id', /reserved word CURRENT_USER_ID/],
-    ['dbUser', 'without', /reserved word WITHOUT/],
-    ['dbUser', 'aes128', /reserved word AES128/],
+    ['dbUser', 'public', /reserved name PUBLIC/],
+    ['dbUser', 'user', /reserved name USER/],
+    ['dbUser', 'current_user_id', /reserved name CURRENT_USER_ID/],
+    ['dbUser', 'without', /reserved name WITHOUT/],
+    ['dbUser', 'aes128', /reserved name AES128/],
     ['dbGroup', 'ETL_RW', /lower-case/],
-    ['dbGroup', 'group', /reserved word GROUP/],
-    ['database', 'PUBLIC', /PUBLIC/],
-    ['database', 'Select', /reserved word SELECT/],
+    ['dbGroup', 'group', /reserved name GROUP/],
+    ['database', 'PUBLIC', /reserved name PUBLIC/],
+    ['database', 'Select', /reserved name SELECT/],
     ['database', 'db:1', /1 to 64/],
   ] as const)('rejects the %s "%s"', (kind, name, problem) => {
     expect(nameProblem(kind, name)).toMatch(problem);

@@ -196,7 +196,7 @@ describe('parsePolicy load errors', () => {
       'a template that is a reserved word',
       { ...ETL_RULE, dbUser: 'USER' },
       'rules[0].dbUser',
-      /reserved word USER/,
+      /reserved name USER/,
     ],
     [
       '${sessionName} without trustSessionName',
@@ -220,7 +220,7 @@ describe('parsePolicy load errors', () => {
       'a reserved group name',
       { ...ETL_RULE, dbGroups: ['group'] },
       'rules[0].dbGroups[0]',
-      /reserved word GROUP/,
+      /reserved name GROUP/,
     ],
     [
       'a repeated group',
