@@ -45,7 +45,7 @@ function esbuildOptions(properties: EsbuildProperties): BuildOptions {
 }
 
 /** Each esbuild-built function of the template: its name (the entry file's) and options. */
-function templateBundles(template = readTemplate()) {
+export function templateBundles(template = readTemplate()) {
   return Object.values(template.Resources)
     .filter((resource) => resource.Type === 'AWS::Serverless::Function')
     .filter((resource) => resource.Metadata?.BuildMethod === 'esbuild')

@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createRedshiftClient } from '../functions/commons/clients/redshift.js';
+import { logger } from '../functions/commons/logger.js';
+
+/**
+ * For `npm run bench`: the least an API handler built on the design's libraries can do, with
+ * none of the vendor's own code. It has the credentials-api handler's shape (the same client
+ * settings, logger and middleware) but no policy, identity, schema or response: one
+ * GetClusterCredentials call and one audit line. What it costs is the floor under every figure
+ * the bench compares with a target; what the real handler costs above it is the vendor's code.
+ */
+const redshift = createRedshiftClient();
+
+const floorHandler = async (): Promise<APIGatewayProxyResult> => {
+  const reply = await redshift.send(
+    new GetClusterCredentialsCommand({
+      ClusterIdentifier: 'examplecluster',
+      DbUser: 'reporting',
+      DurationSeconds: 900,
+    }),
+  );
+  logger.info('Credential decision', { decision: 'issued', dbUser: reply.DbUser });
+  return { statusCode: 200, body: '' };
+};
+
+export const handler = middy(floorHandler).use(injectLambdaContext(logger, { resetKeys: true }));
