@@ -445,4 +445,6 @@ printTable();
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
 console.log('\nwrote bench/results.json');
-process.exit(rows.some((row) => row.met === false) ? 1 : 0);
+const unmet = rows.filter((row) => row.met === false).map((row) => row.figure.trim());
+if (unmet.length > 0) console.log(`targets not met (exit 1): ${unmet.join('; ')}`);
+process.exit(unmet.length > 0 ? 1 : 0);
