@@ -1,22 +1,9 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import type { VendorCredentials } from './vendor-client.js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { TaskResult } from '../functions/contract.js';
 
-/**
- * What the credentials-task step returns. A Standard workflow writes it into the execution
- * history, so by default the password travels only as KMS ciphertext bound to the execution.
- */
-export interface TaskCredentials extends Omit<VendorCredentials, 'dbPassword' | 'expiration'> {
-  /** ISO 8601, as JSON carries it. */
-  readonly expiration: string;
-  /** The encryption context of `encryptedPassword`: decrypt with exactly this. */
-  readonly executionArn: string;
-  /** Base64 KMS ciphertext of the password (encryption context `{ executionArn }`). */
-  readonly encryptedPassword?: string;
-  /** The KMS key that encrypted it. */
-  readonly keyId?: string;
-  /** Only for a rule with `taskOutput: plaintext`. */
-  readonly dbPassword?: string;
-}
+/** What the credentials-task step returns (its password KMS-encrypted unless the rule chose plaintext). */
+export type TaskCredentials = TaskResult;
 
 export interface DecryptOptions {
   /** A KMS client to use; by default one from the environment's credentials and region. */
@@ -24,8 +11,10 @@ export interface DecryptOptions {
 }
 
 let defaultKms: KMSClient | undefined;
+// The full default credential chain (environment, SSO, profiles, containers, instances), named
+// here so the client never inherits the environment-only chain the Lambda bundles are built with.
 const environmentKms = () => {
-  defaultKms ??= new KMSClient({});
+  defaultKms ??= new KMSClient({ credentials: defaultProvider() });
   return defaultKms;
 };
 

@@ -3,26 +3,16 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { CredentialsRequest, CredentialsResult } from '../functions/contract.js';
 
-/** What a caller may ask for (README, "POST /credentials"); every field optional. */
-export interface CredentialsRequest {
-  readonly target?: string;
-  readonly database?: string;
-  readonly dbGroups?: readonly string[];
-  readonly durationSeconds?: number;
-}
+export type { CredentialsRequest };
 
-/** An issued database login. `dbUser` carries Redshift's `IAM:`/`IAMA:` prefix: log in with it. */
-export interface VendorCredentials {
-  readonly dbUser: string;
-  readonly dbPassword: string;
+/**
+ * An issued database login, as the API answers it with `expiration` as a Date. `dbUser` carries
+ * Redshift's `IAM:`/`IAMA:` prefix: log in with it.
+ */
+export interface VendorCredentials extends Omit<CredentialsResult, 'expiration'> {
   readonly expiration: Date;
-  readonly target: string;
-  readonly clusterIdentifier: string;
-  readonly database: string;
-  readonly dbGroups: readonly string[];
-  readonly host: string;
-  readonly port: number;
 }
 
 /** The vendor (or API Gateway in front of it) refused or failed; `code` is the server's. */

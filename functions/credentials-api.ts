@@ -9,21 +9,12 @@ import {
   readJsonBody,
   requestIdOf,
 } from './commons/api-gateway.js';
-import { createRedshiftClient } from './commons/clients/redshift.js';
-import { logger } from './commons/logger.js';
-import { loadPolicyOrFailClosed } from './commons/policy-loader.js';
-import { clusterEndpoints } from './domain/cluster-endpoints.js';
+import { apiDependencies, logger } from './commons/wiring.js';
 import { VendorError } from './domain/errors.js';
-import { type AuditRecord, vendCredentials } from './domain/vend.js';
+import { vendCredentials } from './domain/vend.js';
 
-// Created once per container and reused by warm invocations.
-const redshift = createRedshiftClient();
-const dependencies = {
-  policy: loadPolicyOrFailClosed(),
-  redshift,
-  endpoints: clusterEndpoints(redshift),
-  audit: (record: AuditRecord) => logger.info('Credential decision', { ...record }),
-};
+// Built once per container and reused by warm invocations.
+const dependencies = apiDependencies();
 
 /** `POST /credentials`: the verified caller gets the database login its policy rule maps it to. */
 const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {

@@ -4,6 +4,7 @@ import type {
   APIGatewayProxyResult,
   Context,
 } from 'aws-lambda';
+import type { CredentialsResult, ErrorBody } from '../contract.js';
 import {
   AccessDeniedError,
   InternalError,
@@ -12,7 +13,7 @@ import {
   VendorError,
 } from '../domain/errors.js';
 import { type Principal, principalFromArn } from '../domain/identity.js';
-import type { IssuedCredentials } from '../domain/issue.js';
+import type { IssuedCredentials } from '../domain/vend.js';
 
 /** A REST API (v1) or HTTP API (payload v2) event from an API with AWS_IAM authorization. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2WithIAMAuthorizer;
@@ -63,13 +64,13 @@ const HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** 200 with the credential (DESIGN.md, "HTTP API"). */
+/** 200 with the credential, `Cache-Control: no-store`. */
 export function credentialsResponse(credentials: IssuedCredentials): APIGatewayProxyResult {
-  return {
-    statusCode: 200,
-    headers: HEADERS,
-    body: JSON.stringify({ ...credentials, expiration: credentials.expiration.toISOString() }),
+  const result: CredentialsResult = {
+    ...credentials,
+    expiration: credentials.expiration.toISOString(),
   };
+  return { statusCode: 200, headers: HEADERS, body: JSON.stringify(result) };
 }
 
 /** The one place errors become responses: stable code, safe message, never a stack trace. */
@@ -79,12 +80,9 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
   if (vendorError instanceof ThrottledError) {
     headers['Retry-After'] = String(vendorError.retryAfterSeconds);
   }
-  return {
-    statusCode: vendorError.statusCode,
-    headers,
-    body: JSON.stringify({
-      error: { code: vendorError.code, message: vendorError.message },
-      requestId,
-    }),
+  const body: ErrorBody = {
+    error: { code: vendorError.code, message: vendorError.message },
+    requestId,
   };
+  return { statusCode: vendorError.statusCode, headers, body: JSON.stringify(body) };
 }

@@ -1,7 +1,7 @@
 import { InternalError, VendorError } from '../domain/errors.js';
 
 /**
- * The error a Step Functions task throws: `name` is the DESIGN.md code (what `Retry` and `Catch`
+ * The error a Step Functions task throws: `name` is the error code (what `Retry` and `Catch`
  * match), the message is the caller-safe one, and the stack is cut to that line, because Lambda
  * copies the stack into the execution history.
  */

@@ -1,11 +1,4 @@
-/** The stable error codes of the API and the Step Functions task (DESIGN.md, "HTTP API"). */
-export type ErrorCode =
-  | 'InvalidRequest'
-  | 'AccessDenied'
-  | 'Throttled'
-  | 'UpstreamError'
-  | 'PolicyError'
-  | 'InternalError';
+import type { ErrorCode } from '../contract.js';
 
 /**
  * Base of every error the vendor reports to a caller. `name` is the code, so a state machine can
@@ -71,16 +64,18 @@ export interface PolicyProblem {
 }
 
 /**
- * The access policy could not be loaded. Every request is refused while it stands; the details
- * go to the log, the caller only learns that the policy is invalid.
+ * The access policy (or the function's settings, `file` "(environment)") could not be loaded.
+ * Every request is refused while it stands; the details go to the log, the caller only learns
+ * that the configuration is invalid.
  */
 export class PolicyError extends VendorError {
   constructor(
     readonly file: string,
     readonly problems: readonly PolicyProblem[],
     options?: ErrorOptions,
+    message = 'The access policy is invalid; see the function log',
   ) {
-    super('PolicyError', 500, 'The access policy is invalid; see the function log', options);
+    super('PolicyError', 500, message, options);
   }
 }
 

@@ -1,11 +1,6 @@
-import {
-  DescribeExecutionCommand,
-  type DescribeExecutionCommandOutput,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
-import { AccessDeniedError, InvalidRequestError, type VendorError } from './errors.js';
+import { AccessDeniedError, InvalidRequestError } from './errors.js';
 import { ACCOUNT, PARTITION, type Principal, principalFromArn } from './identity.js';
-import { upstreamFailure } from './upstream-failure.js';
+import type { ExecutionLookup } from './ports.js';
 
 const STANDARD_EXECUTION_ARN =
   /^arn:aws(?:-[a-z]+)*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/;
@@ -15,19 +10,15 @@ const STATE_MACHINE_ARN = new RegExp(
   `^arn:${PARTITION}:states:[a-z0-9-]+:(?<accountId>${ACCOUNT}):stateMachine:(?<stateMachineName>[\\w-]{1,80})$`,
 );
 
-/** Why Step Functions' answer means "not this caller", as opposed to "Step Functions failed". */
-const DENYING_ERRORS: Record<string, string> = {
-  ExecutionDoesNotExist: 'the execution does not exist',
-  AccessDeniedException: 'the vendor may not describe this execution',
-  InvalidArn: 'the execution ARN is not valid',
-};
-
 /**
  * The principal of a Step Functions task: DescribeExecution must report the execution RUNNING,
  * and its state machine is the caller. Express executions cannot be described, so they are
  * refused; so is anything that is not an execution ARN.
  */
-export async function executionPrincipal(sfn: SFNClient, executionArn: string): Promise<Principal> {
+export async function executionPrincipal(
+  executions: ExecutionLookup,
+  executionArn: string,
+): Promise<Principal> {
   if (EXPRESS_EXECUTION_ARN.test(executionArn)) {
     throw new InvalidRequestError(
       'executionArn: Express workflow executions cannot be described; use a Standard workflow',
@@ -38,12 +29,7 @@ export async function executionPrincipal(sfn: SFNClient, executionArn: string): 
       'executionArn: must be the ARN of a Standard workflow execution ($$.Execution.Id)',
     );
   }
-  let execution: DescribeExecutionCommandOutput;
-  try {
-    execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  } catch (error) {
-    throw describeFailure(error);
-  }
+  const execution = await executions.describe(executionArn);
   if (execution.status !== 'RUNNING') {
     throw new AccessDeniedError(
       `the execution is ${execution.status ?? 'in an unknown state'}, not RUNNING`,
@@ -54,14 +40,6 @@ export async function executionPrincipal(sfn: SFNClient, executionArn: string): 
     throw new AccessDeniedError('Step Functions reported no state machine for the execution');
   }
   return principal;
-}
-
-function describeFailure(error: unknown): VendorError {
-  const name = error instanceof Error ? error.name : '';
-  const reason = DENYING_ERRORS[name];
-  return reason === undefined
-    ? upstreamFailure('DescribeExecution', error, 'Step Functions')
-    : new AccessDeniedError(reason);
 }
 
 /**

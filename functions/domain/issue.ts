@@ -1,28 +1,23 @@
-import {
-  GetClusterCredentialsCommand,
-  type GetClusterCredentialsCommandOutput,
-  type RedshiftClient,
-} from '@aws-sdk/client-redshift';
-import type { VendorCredentials } from '../../client/vendor-client.js';
 import type { Grant } from './authorize.js';
-import type { ClusterEndpoints } from './cluster-endpoints.js';
 import { UpstreamError } from './errors.js';
-import { upstreamFailure } from './upstream-failure.js';
-
-/**
- * Issued database credentials: the API's answer, as the client library types it (the wire
- * contract lives there). `dbPassword` must never reach a log, an error or a trace.
- */
-export type IssuedCredentials = VendorCredentials;
+import type { CredentialIssuer, TargetDirectory } from './ports.js';
+import type { IssuedCredentials } from './vend.js';
 
 /** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
 const CLOCK_SKEW_MS = 60_000;
 const REPLY = 'Redshift GetClusterCredentials returned';
 
-/** Calls GetClusterCredentials for a grant and resolves where the cluster listens. */
+export interface IssuingPorts {
+  readonly issuer: CredentialIssuer;
+  readonly targets: TargetDirectory;
+}
+
+/**
+ * Issues the credential a grant allows and resolves where the target listens. A reply the vendor
+ * cannot vouch for (no password, an expiration already past or later than asked) is refused.
+ */
 export async function issueCredentials(
-  redshift: RedshiftClient,
-  endpoints: ClusterEndpoints,
+  { issuer, targets }: IssuingPorts,
   grant: Grant,
   now: () => Date = () => new Date(),
 ): Promise<IssuedCredentials> {
@@ -30,28 +25,21 @@ export async function issueCredentials(
   const endpoint =
     target.host !== undefined && target.port !== undefined
       ? Promise.resolve({ host: target.host, port: target.port })
-      : endpoints(target.clusterIdentifier);
-  // Attach a handler now so a lookup failure is not unhandled while GetClusterCredentials runs.
+      : targets.describe(target);
+  // Attach a handler now so a lookup failure is not unhandled while the issuing call runs.
   endpoint.catch(() => {});
 
   const requestedAt = now();
-  let reply: GetClusterCredentialsCommandOutput;
-  try {
-    reply = await redshift.send(
-      new GetClusterCredentialsCommand({
-        ClusterIdentifier: target.clusterIdentifier,
-        DbUser: grant.dbUser,
-        DbName: grant.database,
-        ...(grant.dbGroups.length > 0 && { DbGroups: [...grant.dbGroups] }),
-        DurationSeconds: grant.durationSeconds,
-        AutoCreate: grant.autoCreate,
-      }),
-    );
-  } catch (error) {
-    throw upstreamFailure('GetClusterCredentials', error);
-  }
+  const reply = await issuer.issue({
+    target,
+    dbUser: grant.dbUser,
+    database: grant.database,
+    dbGroups: grant.dbGroups,
+    durationSeconds: grant.durationSeconds,
+    autoCreate: grant.autoCreate,
+  });
 
-  const { DbUser: dbUser, DbPassword: dbPassword, Expiration: expiration } = reply;
+  const { dbUser, dbPassword, expiration } = reply;
   if (
     !dbUser ||
     !dbPassword ||

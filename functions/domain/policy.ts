@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
 import * as z from 'zod/mini';
 import { toDotPath } from 'zod/v4/core';
@@ -9,9 +8,6 @@ import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
 import { indexPrincipals } from './principal-index.js';
 import './zod-messages.js';
-
-/** Where the policy layer mounts the policy in Lambda. */
-export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
 
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 3600;
@@ -90,20 +86,6 @@ export interface Policy {
   readonly warnings: readonly string[];
   /** The first rule whose principals match, or undefined (which means deny). */
   ruleFor(principal: Principal): Rule | undefined;
-}
-
-/** Reads, validates and compiles the policy file; throws PolicyError naming every problem. */
-export function loadPolicy(file: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new PolicyError(file, [{ field: '(file)', problem: `cannot be read (${reason})` }], {
-      cause: error,
-    });
-  }
-  return parsePolicy(text, file);
 }
 
 /** Validates and compiles a policy document given as YAML text. */

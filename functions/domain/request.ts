@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CredentialsRequest } from '../contract.js';
 import { InvalidRequestError } from './errors.js';
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from './policy.js';
 import './zod-messages.js';
@@ -21,9 +22,6 @@ export const requestFields = {
 };
 
 const CredentialsRequestSchema = z.strictObject(requestFields);
-
-/** What a caller asks for; every field optional (DESIGN.md, "HTTP API"). */
-export type CredentialsRequest = z.infer<typeof CredentialsRequestSchema>;
 
 const MAX_MESSAGE_LENGTH = 300;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import type { CredentialsRequest } from '../contract.js';
+import { invalidRequest, requestFields } from './request.js';
 import './zod-messages.js';
-import { type CredentialsRequest, invalidRequest, requestFields } from './request.js';
 
 /** The Step Functions task's payload: the request fields and the execution (`$$.Execution.Id`). */
 const TaskPayloadSchema = z.strictObject({

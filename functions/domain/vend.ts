@@ -1,33 +1,24 @@
-import type { RedshiftClient } from '@aws-sdk/client-redshift';
+import type { CredentialsResult } from '../contract.js';
 import { authorize, type Grant } from './authorize.js';
-import type { ClusterEndpoints } from './cluster-endpoints.js';
 import { AccessDeniedError, type PolicyError, VendorError } from './errors.js';
 import type { Principal } from './identity.js';
-import { type IssuedCredentials, issueCredentials } from './issue.js';
+import { type IssuingPorts, issueCredentials } from './issue.js';
 import type { Policy } from './policy.js';
+import type { AuditSink } from './ports.js';
 import { parseCredentialsRequest } from './request.js';
 
-/** One audit line per request (DESIGN.md, "Logging and audit"). Never carries the password. */
-export interface AuditRecord {
-  readonly decision: 'issued' | 'denied';
-  readonly principal?: string;
-  readonly rule?: string;
-  readonly dbUser?: string;
-  readonly dbGroups?: readonly string[];
-  readonly target?: string;
-  readonly database?: string;
-  readonly durationSeconds?: number;
-  readonly expiration?: string;
-  readonly reason?: string;
-  readonly requestId: string;
+/**
+ * Issued database credentials, as the domain holds them before they go on the wire (there the
+ * expiration is an ISO string). `dbPassword` must never reach a log, an error or a trace.
+ */
+export interface IssuedCredentials extends Omit<CredentialsResult, 'expiration'> {
+  readonly expiration: Date;
 }
 
-export interface VendingDependencies {
-  /** The loaded policy, or the error that kept it from loading (then every request fails). */
+export interface VendingDependencies extends IssuingPorts {
+  /** The loaded policy, or the error that kept it (or the settings) from loading. */
   readonly policy: Policy | PolicyError;
-  readonly redshift: RedshiftClient;
-  readonly endpoints: ClusterEndpoints;
-  readonly audit: (record: AuditRecord) => void;
+  readonly audit: AuditSink;
 }
 
 export interface CredentialsCall {
@@ -66,7 +57,7 @@ export async function vendCredentials<Delivered>(
     principal = await call.identify();
     const request = parseCredentialsRequest(call.readRequest());
     grant = authorize(deps.policy, principal, request);
-    const credentials = await issueCredentials(deps.redshift, deps.endpoints, grant);
+    const credentials = await issueCredentials(deps, grant);
     const delivered = await deliver({ grant, credentials });
     deps.audit({
       decision: 'issued',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 // The credentials-api bundle's size budget (README, Performance): a size is deterministic, so it
 // can be a test; timings are measured by `npm run bench`, never asserted here.
-const BUDGET_BYTES = 350_000;
+const BUDGET_BYTES = 357_000;
 
 describe('credentials-api bundle', () => {
   it(`stays within its ${BUDGET_BYTES / 1000} KB budget`, () => {

@@ -5,16 +5,16 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readPolicyFile } from '../../functions/adapters/policy-file.js';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
-import { loadPolicy } from '../../functions/domain/policy.js';
 import { captureOutput, loadApiHandler, loadTaskHandler, readEvent } from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
 
 // Properties over whole events and payloads. `npm run fuzz` runs them with FUZZ_RUNS=20000.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 const EXAMPLE_POLICY = 'layers/policy/policy/policy.yaml';
-const policy = loadPolicy(EXAMPLE_POLICY);
+const policy = readPolicyFile(EXAMPLE_POLICY);
 const STATUSES = new Set([200, 400, 403, 429, 502, 500]);
 const CODES = [
   'InvalidRequest',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../functions/domain/policy.js';
+import { readPolicyFile } from '../../functions/adapters/policy-file.js';
 import { readTemplate } from '../../scripts/cfn-yaml.js';
 
 const template = readTemplate();
@@ -62,7 +62,7 @@ describe('template.yaml', () => {
 
     expect(policyFile).toBe('/opt/policy/policy.yaml');
     expect(
-      loadPolicy(join(contentUri, policyFile.replace(/^\/opt\//, ''))).rules.length,
+      readPolicyFile(join(contentUri, policyFile.replace(/^\/opt\//, ''))).rules.length,
     ).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arnPatternProblem, compileArnLike } from '../../functions/domain/arn-like.js';
+import { arnPatternProblem, compileArnLike } from '../../../functions/domain/arn-like.js';
 
 describe('compileArnLike', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { authorize } from '../../functions/domain/authorize.js';
-import { AccessDeniedError, InvalidRequestError } from '../../functions/domain/errors.js';
-import { principalFromArn } from '../../functions/domain/identity.js';
-import { parsePolicy } from '../../functions/domain/policy.js';
-import type { CredentialsRequest } from '../../functions/domain/request.js';
+import type { CredentialsRequest } from '../../../functions/contract.js';
+import { authorize } from '../../../functions/domain/authorize.js';
+import { AccessDeniedError, InvalidRequestError } from '../../../functions/domain/errors.js';
+import { principalFromArn } from '../../../functions/domain/identity.js';
+import { parsePolicy } from '../../../functions/domain/policy.js';
 
 const policy = parsePolicy(
   stringify({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PolicyError } from '../../functions/domain/errors.js';
-import { principalFromArn } from '../../functions/domain/identity.js';
-import { loadPolicy, type Policy, parsePolicy } from '../../functions/domain/policy.js';
+import { PolicyError } from '../../../functions/domain/errors.js';
+import { principalFromArn } from '../../../functions/domain/identity.js';
+import { type Policy, parsePolicy } from '../../../functions/domain/policy.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
@@ -32,52 +32,6 @@ function policyErrorOf(text: string): PolicyError {
 }
 
 const ruleFor = (policy: Policy, arn: string) => policy.ruleFor(principalFromArn(arn))?.name;
-
-describe('loadPolicy', () => {
-  it('loads the example policy of the layer', () => {
-    const policy = loadPolicy('layers/policy/policy/policy.yaml');
-
-    expect(policy.rules.map((rule) => rule.name)).toEqual([
-      'etl-roles',
-      'reporting-services',
-      'sso-analysts',
-      'etl-workflows',
-      'nobody-else',
-    ]);
-    expect(policy.warnings).toEqual([]);
-  });
-
-  it('fails closed on a file that does not exist, naming it', () => {
-    expect(() => loadPolicy('test/fixtures/policies/missing.yaml')).toThrow(PolicyError);
-    try {
-      loadPolicy('test/fixtures/policies/missing.yaml');
-    } catch (error) {
-      expect(error).toMatchObject({
-        file: 'test/fixtures/policies/missing.yaml',
-        problems: [{ field: '(file)', problem: 'cannot be read (ENOENT)' }],
-      });
-    }
-  });
-
-  it('rejects a rule using ${sessionName} without trustSessionName, naming file, rule and field', () => {
-    let error: unknown;
-    try {
-      loadPolicy('test/fixtures/policies/invalid-session-name.yaml');
-    } catch (caught) {
-      error = caught;
-    }
-
-    expect(error).toBeInstanceOf(PolicyError);
-    expect((error as PolicyError).problems).toEqual([
-      {
-        field: 'rules[1].dbUser',
-        rule: '#1 sso-analysts',
-        problem: expect.stringMatching(/\$\{sessionName\}.*trustSessionName: true/),
-      },
-    ]);
-    expect((error as PolicyError).file).toBe('test/fixtures/policies/invalid-session-name.yaml');
-  });
-});
 
 describe('parsePolicy load errors', () => {
   it.each([

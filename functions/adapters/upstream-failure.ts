@@ -1,5 +1,5 @@
 import { isThrottlingError } from '@smithy/core/retry';
-import { ThrottledError, UpstreamError, type VendorError } from './errors.js';
+import { ThrottledError, UpstreamError, type VendorError } from '../domain/errors.js';
 
 /** Seconds a throttled caller is asked to wait; the SDK has already backed off and retried. */
 export const THROTTLED_RETRY_AFTER_SECONDS = 2;

@@ -5,15 +5,13 @@ import {
 } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Grant } from '../../functions/domain/authorize.js';
-import {
-  type ClusterEndpoints,
-  clusterEndpoints,
-} from '../../functions/domain/cluster-endpoints.js';
-import { ThrottledError, UpstreamError } from '../../functions/domain/errors.js';
-import { issueCredentials } from '../../functions/domain/issue.js';
-import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
-import { redshiftFaults } from '../support/redshift-faults.js';
+import { redshiftIssuer } from '../../../functions/adapters/redshift-issuer.js';
+import { redshiftTargets } from '../../../functions/adapters/redshift-targets.js';
+import type { Grant } from '../../../functions/domain/authorize.js';
+import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
+import { type IssuingPorts, issueCredentials } from '../../../functions/domain/issue.js';
+import { EXAMPLE_CONNECTION } from '../../fixtures/example-connection.js';
+import { redshiftFaults } from '../../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const NOW = new Date('2026-11-26T20:00:00.000Z');
@@ -37,15 +35,15 @@ function replyWith(reply: { DbUser?: string; DbPassword?: string; Expiration?: D
   redshiftMock.on(GetClusterCredentialsCommand).resolves(reply);
 }
 
-describe('issueCredentials', () => {
-  let redshift: RedshiftClient;
-  let endpoints: ClusterEndpoints;
-  const issue = (g: Grant = grant()) => issueCredentials(redshift, endpoints, g, () => NOW);
+// The Redshift adapters (GetClusterCredentials, DescribeClusters) behind issueCredentials.
+describe('redshiftIssuer and redshiftTargets', () => {
+  let ports: IssuingPorts;
+  const issue = (g: Grant = grant()) => issueCredentials(ports, g, () => NOW);
 
   beforeEach(() => {
     redshiftMock.reset();
-    redshift = new RedshiftClient({});
-    endpoints = clusterEndpoints(redshift);
+    const redshift = new RedshiftClient({});
+    ports = { issuer: redshiftIssuer(redshift), targets: redshiftTargets(redshift) };
     redshiftMock.on(DescribeClustersCommand).resolves({
       Clusters: [
         {
@@ -120,6 +118,16 @@ describe('issueCredentials', () => {
       clusterIdentifier: 'finance',
     });
     expect(redshiftMock.commandCalls(DescribeClustersCommand)).toHaveLength(0);
+  });
+
+  it('reports the cluster master user as the target admin user', async () => {
+    redshiftMock.on(DescribeClustersCommand).resolves({
+      Clusters: [{ MasterUsername: 'awsuser', Endpoint: { Address: 'h.internal', Port: 5439 } }],
+    });
+
+    const description = await ports.targets.describe(grant().target);
+
+    expect(description).toEqual({ host: 'h.internal', port: 5439, adminUser: 'awsuser' });
   });
 
   it('looks the cluster endpoint up once per container', async () => {

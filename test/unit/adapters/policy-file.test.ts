@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { captureOutput } from '../support/lambda.js';
+import { readPolicyFile } from '../../../functions/adapters/policy-file.js';
+import { PolicyError } from '../../../functions/domain/errors.js';
+import { captureOutput } from '../../support/lambda.js';
 
 // What an operator sees at cold start: an invalid policy fails closed with one ERROR line per
 // problem naming file, rule and field; a suspicious one loads with a WARN line.
@@ -25,8 +27,9 @@ function policyFile(name: string, content: unknown): string {
 async function load(file: string) {
   vi.resetModules();
   const output = captureOutput();
-  const { loadPolicyOrFailClosed } = await import('../../functions/commons/policy-loader.js');
-  return { result: loadPolicyOrFailClosed(file), lines: output.logLines() };
+  const { loadPolicyOrFailClosed } = await import('../../../functions/adapters/policy-file.js');
+  const { logger } = await import('../../../functions/commons/logger.js');
+  return { result: loadPolicyOrFailClosed(file, logger), lines: output.logLines() };
 }
 
 describe('loadPolicyOrFailClosed', () => {
@@ -166,5 +169,51 @@ describe('loadPolicyOrFailClosed', () => {
 
     expect(result).toHaveProperty('ruleFor');
     expect(lines.filter((line) => line.level !== 'INFO')).toEqual([]);
+  });
+});
+
+describe('readPolicyFile', () => {
+  it('loads the example policy of the layer', () => {
+    const policy = readPolicyFile('layers/policy/policy/policy.yaml');
+
+    expect(policy.rules.map((rule) => rule.name)).toEqual([
+      'etl-roles',
+      'reporting-services',
+      'sso-analysts',
+      'etl-workflows',
+      'nobody-else',
+    ]);
+    expect(policy.warnings).toEqual([]);
+  });
+
+  it('fails closed on a file that does not exist, naming it', () => {
+    expect(() => readPolicyFile('test/fixtures/policies/missing.yaml')).toThrow(PolicyError);
+    try {
+      readPolicyFile('test/fixtures/policies/missing.yaml');
+    } catch (error) {
+      expect(error).toMatchObject({
+        file: 'test/fixtures/policies/missing.yaml',
+        problems: [{ field: '(file)', problem: 'cannot be read (ENOENT)' }],
+      });
+    }
+  });
+
+  it('rejects a rule using ${sessionName} without trustSessionName, naming file, rule and field', () => {
+    let error: unknown;
+    try {
+      readPolicyFile('test/fixtures/policies/invalid-session-name.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).problems).toEqual([
+      {
+        field: 'rules[1].dbUser',
+        rule: '#1 sso-analysts',
+        problem: expect.stringMatching(/\$\{sessionName\}.*trustSessionName: true/),
+      },
+    ]);
+    expect((error as PolicyError).file).toBe('test/fixtures/policies/invalid-session-name.yaml');
   });
 });

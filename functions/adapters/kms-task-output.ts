@@ -1,0 +1,30 @@
+import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
+import type { TaskOutputEncryptor } from '../domain/ports.js';
+import { upstreamFailure } from './upstream-failure.js';
+
+/** Encrypts task passwords with KMS under `keyId` (TASK_OUTPUT_KEY_ID). */
+export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncryptor {
+  return {
+    async encrypt(password, context) {
+      let encrypted: EncryptCommandOutput;
+      try {
+        encrypted = await kms.send(
+          new EncryptCommand({
+            KeyId: keyId,
+            Plaintext: Buffer.from(password, 'utf8'),
+            EncryptionContext: { ...context },
+          }),
+        );
+      } catch (error) {
+        throw upstreamFailure('Encrypt', error, 'KMS');
+      }
+      if (!encrypted.CiphertextBlob) {
+        throw upstreamFailure('Encrypt', new Error('EmptyCiphertext'), 'KMS');
+      }
+      return {
+        ciphertext: Buffer.from(encrypted.CiphertextBlob).toString('base64'),
+        keyId: encrypted.KeyId ?? keyId,
+      };
+    },
+  };
+}

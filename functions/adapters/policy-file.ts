@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PolicyError } from '../domain/errors.js';
+import { type Policy, parsePolicy } from '../domain/policy.js';
+
+/** Reads, validates and compiles the policy file; throws PolicyError naming every problem. */
+export function readPolicyFile(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new PolicyError(file, [{ field: '(file)', problem: `cannot be read (${reason})` }], {
+      cause: error,
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+/**
+ * Loads the policy at cold start. An invalid policy fails closed: each problem is logged with
+ * file, rule and field, and the error is returned so every request is refused with PolicyError.
+ */
+export function loadPolicyOrFailClosed(file: string, logger: Logger): Policy | PolicyError {
+  try {
+    const policy = readPolicyFile(file);
+    for (const warning of policy.warnings) logger.warn('Access policy warning', { file, warning });
+    logger.info('Access policy loaded', { file, rules: policy.rules.length });
+    return policy;
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    logConfigurationProblems(error, logger);
+    return error;
+  }
+}
+
+/** One ERROR line per problem of a configuration that failed closed. */
+export function logConfigurationProblems(error: PolicyError, logger: Logger): void {
+  const message =
+    error.file === '(environment)'
+      ? 'Function settings invalid; refusing every request'
+      : 'Access policy invalid; refusing every request';
+  for (const problem of error.problems) logger.error(message, { file: error.file, ...problem });
+}

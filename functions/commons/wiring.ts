@@ -1,0 +1,65 @@
+import { auditLog } from '../adapters/audit-log.js';
+import { kmsTaskOutput } from '../adapters/kms-task-output.js';
+import { loadPolicyOrFailClosed, logConfigurationProblems } from '../adapters/policy-file.js';
+import { redshiftIssuer } from '../adapters/redshift-issuer.js';
+import { redshiftTargets } from '../adapters/redshift-targets.js';
+import { sfnExecutions } from '../adapters/sfn-executions.js';
+import { PolicyError } from '../domain/errors.js';
+import type { ExecutionLookup, TaskOutputEncryptor } from '../domain/ports.js';
+import type { VendingDependencies } from '../domain/vend.js';
+import { createKmsClient } from './clients/kms.js';
+import { createRedshiftClient } from './clients/redshift.js';
+import { createSfnClient } from './clients/sfn.js';
+import { logger } from './logger.js';
+import { readSettings, type Settings } from './settings.js';
+
+/**
+ * The one place the functions are put together: settings, policy, AWS clients, adapters and the
+ * audit sink. Each handler calls its builder once, at module scope (cold start), so warm
+ * invocations reuse everything.
+ */
+
+function settingsOrFailClosed(): Settings | PolicyError {
+  try {
+    return readSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    logConfigurationProblems(error, logger);
+    return error;
+  }
+}
+
+/** What `POST /credentials` needs: the policy and the ports of issuing and auditing. */
+export function apiDependencies(
+  settings: Settings | PolicyError = settingsOrFailClosed(),
+): VendingDependencies {
+  const redshift = createRedshiftClient();
+  return {
+    policy:
+      settings instanceof PolicyError
+        ? settings
+        : loadPolicyOrFailClosed(settings.policyFile, logger),
+    issuer: redshiftIssuer(redshift),
+    targets: redshiftTargets(redshift),
+    audit: auditLog(logger),
+  };
+}
+
+export interface TaskDependencies extends VendingDependencies {
+  readonly executions: ExecutionLookup;
+  /** Absent when no task-output key is configured: encrypted results then fail. */
+  readonly encryptor: TaskOutputEncryptor | undefined;
+}
+
+/** What the Step Functions task needs besides: executions to describe, a key to encrypt with. */
+export function taskDependencies(): TaskDependencies {
+  const settings = settingsOrFailClosed();
+  const keyId = settings instanceof PolicyError ? undefined : settings.taskOutputKeyId;
+  return {
+    ...apiDependencies(settings),
+    executions: sfnExecutions(createSfnClient()),
+    encryptor: keyId === undefined ? undefined : kmsTaskOutput(createKmsClient(), keyId),
+  };
+}
+
+export { logger };

@@ -1,0 +1,80 @@
+/**
+ * What the domain needs from the outside world, as small interfaces with plain values in and out.
+ * The functions' wiring fills them with AWS adapters; tests fill them with in-memory fakes.
+ * An adapter reports a refusal or failure by throwing the domain's VendorError subclasses.
+ */
+import type { Target } from './policy.js';
+
+/** The GetClusterCredentials call for a grant: who, where, for how long. */
+export interface IssueRequest {
+  readonly target: Target;
+  readonly dbUser: string;
+  readonly database: string;
+  readonly dbGroups: readonly string[];
+  readonly durationSeconds: number;
+  readonly autoCreate: boolean;
+}
+
+/** What Redshift answered, unchecked: the domain decides whether it can be handed out. */
+export interface UpstreamCredential {
+  readonly dbUser?: string;
+  readonly dbPassword?: string;
+  readonly expiration?: Date;
+}
+
+/** Issues a temporary database password for a grant. */
+export interface CredentialIssuer {
+  issue(request: IssueRequest): Promise<UpstreamCredential>;
+}
+
+/** Where a target listens, and its admin user when Redshift reports one. */
+export interface TargetDescription {
+  readonly host: string;
+  readonly port: number;
+  readonly adminUser?: string;
+}
+
+/** Looks up a target's endpoint (and admin user). */
+export interface TargetDirectory {
+  describe(target: Target): Promise<TargetDescription>;
+}
+
+/** What Step Functions says about an execution. */
+export interface ExecutionDescription {
+  readonly status?: string;
+  readonly stateMachineArn?: string;
+}
+
+/** Describes a Step Functions execution. */
+export interface ExecutionLookup {
+  describe(executionArn: string): Promise<ExecutionDescription>;
+}
+
+/** A password sealed for the execution history: base64 ciphertext and the key that made it. */
+export interface SealedPassword {
+  readonly ciphertext: string;
+  readonly keyId: string;
+}
+
+/** Encrypts a task's password under an encryption context only its consumer can match. */
+export interface TaskOutputEncryptor {
+  encrypt(password: string, context: Readonly<Record<string, string>>): Promise<SealedPassword>;
+}
+
+/** One audit line per decision. Never carries the password. */
+export interface AuditRecord {
+  readonly decision: 'issued' | 'denied';
+  readonly principal?: string;
+  readonly rule?: string;
+  readonly dbUser?: string;
+  readonly dbGroups?: readonly string[];
+  readonly target?: string;
+  readonly database?: string;
+  readonly durationSeconds?: number;
+  readonly expiration?: string;
+  readonly reason?: string;
+  readonly requestId: string;
+}
+
+/** Writes audit records. */
+export type AuditSink = (record: AuditRecord) => void;
