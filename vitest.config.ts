@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: unit tests need nothing running; integration tests share one moto_server that
+// their global setup starts on a free loopback port.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup-env.ts'],
     testTimeout: 20_000,
     restoreMocks: true,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
