@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -30,18 +30,54 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the built `redshift-credentials` binary, as `npx redshift-credentials` would. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** Runs the built `redshift-credentials` binary in exactly `env`, as `npx redshift-credentials` would. */
+function runCliIn(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['dist/client/redshift-credentials.mjs', ...args],
-      { env: { ...process.env, AWS_SESSION_TOKEN: '', AWS_PROFILE: '', ...env } },
+      { env },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
     );
   });
+}
+
+/** The binary in the test environment, with `env` on top and no session token or profile. */
+const runCli = (args: string[], env: Record<string, string> = {}) =>
+  runCliIn(args, {
+    ...(process.env as Record<string, string>),
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+    ...env,
+  });
+
+/** A task result whose password moto's KMS encrypted for `executionArn`, written to a file. */
+async function encryptedTaskResult(password: string, executionArn: string): Promise<string> {
+  const kms = new KMSClient({ endpoint: inject('motoEndpoint'), region: 'us-east-1' });
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+  const { CiphertextBlob } = await kms.send(
+    new EncryptCommand({
+      KeyId: KeyMetadata?.Arn,
+      Plaintext: Buffer.from(password),
+      EncryptionContext: { executionArn },
+    }),
+  );
+  const resultFile = join(mkdtempSync(join(tmpdir(), 'task-')), 'result.json');
+  writeFileSync(
+    resultFile,
+    JSON.stringify({
+      dbUser: 'IAMA:wf_example-etl',
+      expiration: new Date(Date.now() + 900_000).toISOString(),
+      ...EXAMPLE_CONNECTION,
+      dbGroups: ['etl_rw'],
+      executionArn,
+      encryptedPassword: Buffer.from(CiphertextBlob ?? []).toString('base64'),
+      keyId: KeyMetadata?.Arn,
+    }),
+  );
+  return resultFile;
 }
 
 beforeAll(async () => {
@@ -183,28 +219,9 @@ describe('the redshift-credentials CLI', () => {
   });
 
   it('decrypts a Step Functions task result', async () => {
-    const kms = new KMSClient({ endpoint: inject('motoEndpoint'), region: 'us-east-1' });
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:cli-run';
-    const { CiphertextBlob } = await kms.send(
-      new EncryptCommand({
-        KeyId: KeyMetadata?.Arn,
-        Plaintext: Buffer.from('s3cret/=+#'),
-        EncryptionContext: { executionArn },
-      }),
-    );
-    const resultFile = join(mkdtempSync(join(tmpdir(), 'task-')), 'result.json');
-    writeFileSync(
-      resultFile,
-      JSON.stringify({
-        dbUser: 'IAMA:wf_example-etl',
-        expiration: new Date(Date.now() + 900_000).toISOString(),
-        ...EXAMPLE_CONNECTION,
-        dbGroups: ['etl_rw'],
-        executionArn,
-        encryptedPassword: Buffer.from(CiphertextBlob ?? []).toString('base64'),
-        keyId: KeyMetadata?.Arn,
-      }),
+    const resultFile = await encryptedTaskResult(
+      's3cret/=+#',
+      'arn:aws:states:us-east-1:123456789012:execution:example-etl:cli-run',
     );
     const env = {
       AWS_ENDPOINT_URL: inject('motoEndpoint'),
@@ -269,4 +286,50 @@ describe('the redshift-credentials CLI', () => {
       expect(stderr).toMatch(message);
     },
   );
+});
+
+describe('the redshift-credentials CLI with only an AWS profile', () => {
+  // A user whose whole AWS setup is ~/.aws/credentials and ~/.aws/config: no AWS_* credential
+  // variables. The CLI must use the SDK's full default credential chain to find them.
+  function profileOnlyEnvironment(identity: LocalIdentity): Record<string, string> {
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${identity.accessKeyId}\naws_secret_access_key = ${identity.secretAccessKey}\n`,
+    );
+    writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = us-east-1\n');
+    return {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+  }
+
+  it('gets a credential signed with the profile’s keys', async () => {
+    const { code, stdout, stderr } = await runCliIn(
+      ['get', '--endpoint', endpoint(), '--region', 'us-east-1'],
+      profileOnlyEnvironment(reportingUser),
+    );
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ dbUser: 'IAM:reporting' });
+  });
+
+  it('decrypts a task result with KMS called with the profile’s keys', async () => {
+    const resultFile = await encryptedTaskResult(
+      'pr0file/=+#',
+      'arn:aws:states:us-east-1:123456789012:execution:example-etl:profile-run',
+    );
+
+    const { code, stdout, stderr } = await runCliIn(
+      ['decrypt-task-output', '--input', resultFile, '--format', 'password'],
+      { ...profileOnlyEnvironment(reportingUser), AWS_ENDPOINT_URL: inject('motoEndpoint') },
+    );
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe('pr0file/=+#\n');
+  });
 });
