@@ -1,4 +1,5 @@
 import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
+import { UpstreamError } from '../domain/errors.js';
 import type { TaskOutputEncryptor } from '../domain/ports.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -18,9 +19,7 @@ export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncrypto
       } catch (error) {
         throw upstreamFailure('Encrypt', error, 'KMS');
       }
-      if (!encrypted.CiphertextBlob) {
-        throw upstreamFailure('Encrypt', new Error('EmptyCiphertext'), 'KMS');
-      }
+      if (!encrypted.CiphertextBlob) throw new UpstreamError('KMS Encrypt returned no ciphertext');
       return {
         ciphertext: Buffer.from(encrypted.CiphertextBlob).toString('base64'),
         keyId: encrypted.KeyId ?? keyId,

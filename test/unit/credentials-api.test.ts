@@ -395,6 +395,28 @@ describe('credentials-api handler', () => {
       );
     });
 
+    it('500 PolicyError for every request while a setting is invalid, the log naming the variable', async () => {
+      process.env.TASK_OUTPUT_KEY_ID = 'not a key';
+      try {
+        handle = await loadApiHandler(EXAMPLE_POLICY);
+      } finally {
+        delete process.env.TASK_OUTPUT_KEY_ID;
+      }
+
+      const response = await handle(restEvent(ETL_ROLE));
+
+      expectError(response, 500, 'PolicyError');
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+      expect(output.logLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'Function settings invalid; refusing every request',
+          file: '(environment)',
+          field: 'TASK_OUTPUT_KEY_ID',
+        }),
+      );
+    });
+
     it('500 InternalError, without detail, for a fault nobody expected', async () => {
       const { logger } = await import('../../functions/commons/logger.js');
       const fault = new TypeError('audit sink is broken');

@@ -1,0 +1,97 @@
+import type {
+  AuditRecord,
+  CredentialIssuer,
+  ExecutionDescription,
+  ExecutionLookup,
+  IssueRequest,
+  TargetDescription,
+  TargetDirectory,
+  TaskOutputEncryptor,
+  UpstreamCredential,
+} from '../../functions/domain/ports.js';
+
+/** In-memory stand-ins for the domain's ports: they record what they were asked. */
+
+export const FAKE_PASSWORD = 'EXAMPLEfakePassword/+=0123456789abcdefghij';
+
+/** Issues `IAM:<dbUser>` with FAKE_PASSWORD, expiring `durationSeconds` after `now()`. */
+export function fakeIssuer(now: () => Date = () => new Date()) {
+  const requests: IssueRequest[] = [];
+  let reply: ((request: IssueRequest) => Promise<UpstreamCredential>) | undefined;
+  const issuer: CredentialIssuer & {
+    requests: IssueRequest[];
+    answer(next: (request: IssueRequest) => Promise<UpstreamCredential>): void;
+  } = {
+    requests,
+    answer(next) {
+      reply = next;
+    },
+    async issue(request) {
+      requests.push(request);
+      if (reply) return reply(request);
+      return {
+        dbUser: `${request.autoCreate ? 'IAMA' : 'IAM'}:${request.dbUser}`,
+        dbPassword: FAKE_PASSWORD,
+        expiration: new Date(now().getTime() + request.durationSeconds * 1000),
+      };
+    },
+  };
+  return issuer;
+}
+
+/** Every target listens on `<clusterIdentifier>.example.internal:5439`, admin user `awsuser`. */
+export function fakeTargets(description: Partial<TargetDescription> = {}) {
+  const asked: string[] = [];
+  const targets: TargetDirectory & { asked: string[] } = {
+    asked,
+    async describe(target) {
+      asked.push(target.name);
+      return {
+        host: `${target.clusterIdentifier}.example.internal`,
+        port: 5439,
+        adminUser: 'awsuser',
+        ...description,
+      };
+    },
+  };
+  return targets;
+}
+
+/** Describes executions from a table of ARN -> description; unknown ARNs throw `unknown`. */
+export function fakeExecutions(
+  known: Record<string, ExecutionDescription>,
+  unknown: () => Error = () => new Error('ExecutionDoesNotExist'),
+): ExecutionLookup {
+  return {
+    async describe(executionArn) {
+      const description = known[executionArn];
+      if (description === undefined) throw unknown();
+      return description;
+    },
+  };
+}
+
+/** "Encrypts" by base64-encoding `password|context`, so a test can check what was sealed. */
+export function fakeEncryptor(keyId = 'arn:aws:kms:us-east-1:123456789012:key/fake') {
+  const sealed: { password: string; context: Readonly<Record<string, string>> }[] = [];
+  const encryptor: TaskOutputEncryptor & { sealed: typeof sealed } = {
+    sealed,
+    async encrypt(password, context) {
+      sealed.push({ password, context });
+      return {
+        ciphertext: Buffer.from(`${password}|${JSON.stringify(context)}`).toString('base64'),
+        keyId,
+      };
+    },
+  };
+  return encryptor;
+}
+
+/** An audit sink that keeps the records. */
+export function fakeAudit() {
+  const records: AuditRecord[] = [];
+  const sink = (record: AuditRecord) => {
+    records.push(record);
+  };
+  return Object.assign(sink, { records });
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { keyedCache } from '../../../functions/domain/keyed-cache.js';
+
+describe('keyedCache', () => {
+  it('loads each key once, however many callers ask at the same time', async () => {
+    const loads: string[] = [];
+    const lookup = keyedCache(async (key: string) => {
+      loads.push(key);
+      return key.toUpperCase();
+    });
+
+    const answers = await Promise.all([lookup('a'), lookup('a'), lookup('b'), lookup('a')]);
+
+    expect(answers).toEqual(['A', 'A', 'B', 'A']);
+    expect(loads).toEqual(['a', 'b']);
+  });
+
+  it('forgets a failure, so the next caller tries again', async () => {
+    let attempts = 0;
+    const lookup = keyedCache(async (key: string) => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('socket hang up');
+      return key;
+    });
+
+    await expect(lookup('a')).rejects.toThrow('socket hang up');
+    await expect(lookup('a')).resolves.toBe('a');
+    await expect(lookup('a')).resolves.toBe('a');
+    expect(attempts).toBe(2);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Grant } from '../../../functions/domain/authorize.js';
+import { InternalError } from '../../../functions/domain/errors.js';
+import { taskResult } from '../../../functions/domain/task-output.js';
+import type { Issuance } from '../../../functions/domain/vend.js';
+import { FAKE_PASSWORD, fakeEncryptor } from '../../support/fakes.js';
+
+const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
+const EXPIRATION = new Date('2026-11-26T20:15:00.000Z');
+
+const issuance = (taskOutput: Grant['taskOutput']): Issuance => ({
+  grant: {
+    rule: 'etl-workflows',
+    target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+    database: 'exampledb',
+    dbUser: 'wf_example-etl',
+    dbGroups: ['etl_rw'],
+    durationSeconds: 900,
+    autoCreate: true,
+    taskOutput,
+  },
+  credentials: {
+    dbUser: 'IAMA:wf_example-etl',
+    dbPassword: FAKE_PASSWORD,
+    expiration: EXPIRATION,
+    target: 'analytics',
+    clusterIdentifier: 'examplecluster',
+    database: 'exampledb',
+    dbGroups: ['etl_rw'],
+    host: 'examplecluster.example.internal',
+    port: 5439,
+  },
+});
+
+describe('taskResult', () => {
+  it('seals the password under the execution’s context and leaves no plaintext', async () => {
+    const encryptor = fakeEncryptor();
+
+    const result = await taskResult(issuance('encrypted'), EXECUTION, encryptor);
+
+    expect(encryptor.sealed).toEqual([
+      { password: FAKE_PASSWORD, context: { executionArn: EXECUTION } },
+    ]);
+    expect(result).toEqual({
+      dbUser: 'IAMA:wf_example-etl',
+      expiration: '2026-11-26T20:15:00.000Z',
+      target: 'analytics',
+      clusterIdentifier: 'examplecluster',
+      database: 'exampledb',
+      dbGroups: ['etl_rw'],
+      host: 'examplecluster.example.internal',
+      port: 5439,
+      executionArn: EXECUTION,
+      encryptedPassword: expect.any(String),
+      keyId: 'arn:aws:kms:us-east-1:123456789012:key/fake',
+    });
+    expect(JSON.stringify(result)).not.toContain(FAKE_PASSWORD);
+  });
+
+  it('returns the password in the clear only for a plaintext rule, without encrypting', async () => {
+    const encryptor = fakeEncryptor();
+
+    const result = await taskResult(issuance('plaintext'), EXECUTION, encryptor);
+
+    expect(result).toMatchObject({ dbPassword: FAKE_PASSWORD, executionArn: EXECUTION });
+    expect(result).not.toHaveProperty('encryptedPassword');
+    expect(encryptor.sealed).toEqual([]);
+  });
+
+  it('fails as an internal error, never in plaintext, when no key is configured', async () => {
+    await expect(taskResult(issuance('encrypted'), EXECUTION, undefined)).rejects.toBeInstanceOf(
+      InternalError,
+    );
+  });
+});
