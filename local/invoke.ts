@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readTemplate } from '../scripts/cfn-yaml.js';
 import { prepareLocalAws } from './emulator.js';
 import { lambdaContext } from './lambda-context.js';
+import { readTemplate } from './template.js';
 
 /**
  * `npm run invoke -- <function> <event.json>`: what `sam local invoke -e` does, without Docker.

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { readTemplate } from './cfn-yaml.js';
+import { readTemplate } from '../local/template.js';
 
 /**
  * `npm run build`: bundles every esbuild function of template.yaml into dist/<name>/index.mjs,

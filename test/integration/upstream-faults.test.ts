@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
 import { captureOutput, loadApiHandler, restEvent } from '../support/lambda.js';
-import { type RedshiftStub, startRedshiftStub } from '../support/redshift-stub.js';
 
 // The API handler with its real Redshift client (standard retries, 3 attempts, 3 s socket
 // timeout) against a local stub that scripts Redshift's faults on the wire.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../functions/adapters/policy-file.js';
-import { readTemplate } from '../../scripts/cfn-yaml.js';
+import { readTemplate } from '../../local/template.js';
 
 const template = readTemplate();
 const resources = Object.entries(template.Resources);

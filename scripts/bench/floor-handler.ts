@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createRedshiftClient } from '../functions/commons/clients/redshift.js';
-import { logger } from '../functions/commons/logger.js';
+import { createRedshiftClient } from '../../functions/commons/clients/redshift.js';
+import { logger } from '../../functions/commons/logger.js';
 
 /**
  * For `npm run bench`: the least an API handler built on the design's libraries can do, with

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { Figure } from './report.js';
+import { kb } from './stats.js';
+
+/** The credentials-api bundle's budget, also asserted by the size test in `npm test`. */
+export const API_BUDGET_BYTES = 357_000;
+
+/** Bundle sizes, and what weighs most in each (esbuild's metafile). */
+export function bundleSizes(functions: readonly string[]): Figure {
+  const figure: Figure = { rows: [], results: {} };
+  for (const name of functions) {
+    const code = readFileSync(`dist/${name}/index.mjs`);
+    const metafile = JSON.parse(readFileSync(`dist/${name}/metafile.json`, 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+    };
+    const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'))?.[1];
+    const byPackage = new Map<string, number>();
+    for (const [file, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? '(this project)';
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+    }
+    const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    const gzip = gzipSync(code).length;
+    figure.results[`bundle:${name}`] = {
+      bytes: code.length,
+      gzipBytes: gzip,
+      topPackages: Object.fromEntries(top),
+    };
+    figure.rows.push({
+      figure: `${name} bundle, minified (gzip)`,
+      value: `${kb(code.length)} (${kb(gzip)})`,
+      ...(name === 'credentials-api'
+        ? { target: `≤ ${kb(API_BUDGET_BYTES)}`, met: code.length <= API_BUDGET_BYTES }
+        : { target: '—' }),
+    });
+    figure.rows.push({
+      figure: `  top packages in ${name}`,
+      value: top.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(', '),
+      target: '',
+    });
+  }
+  return figure;
+}

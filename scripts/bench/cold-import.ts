@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readTemplate } from '../../local/template.js';
+import type { Figure } from './report.js';
+import { median } from './stats.js';
+
+/**
+ * Cold import: a fresh node importing a bundle (clients built, policy loaded) vs `node -e 0`,
+ * all variants alternated in one run. Besides the functions: the floor (the design's libraries
+ * alone) and credentials-api under the template's NODE_OPTIONS (what Lambda runs).
+ */
+export function coldImport(functions: readonly string[], floorBundle: string, pairs = 41): Figure {
+  const nodeOptions = readTemplate().Globals?.Function?.Environment as
+    | { Variables?: { NODE_OPTIONS?: string } }
+    | undefined;
+  const importing = (file: string) => [
+    '-e',
+    `import(${JSON.stringify(pathToFileURL(file).href)}).then(({ handler }) => { if (!handler) process.exit(1); })`,
+  ];
+  const variants = [
+    { key: 'bare', args: ['-e', '0'] },
+    ...functions.map((name) => ({ key: name, args: importing(resolve(`dist/${name}/index.mjs`)) })),
+    { key: 'floor', args: importing(floorBundle) },
+    {
+      key: 'credentials-api+NODE_OPTIONS',
+      args: importing(resolve('dist/credentials-api/index.mjs')),
+      env: { NODE_OPTIONS: nodeOptions?.Variables?.NODE_OPTIONS ?? '' },
+    },
+  ];
+  const run = ({ args, env }: { args: string[]; env?: Record<string, string> }) => {
+    const started = process.hrtime.bigint();
+    const { status } = spawnSync(process.execPath, args, {
+      stdio: 'ignore',
+      env: { ...process.env, ...env },
+    });
+    if (status !== 0) throw new Error(`node ${args.join(' ')} exited ${status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const times = new Map(variants.map(({ key }) => [key, [] as number[]]));
+  for (const variant of variants) run(variant);
+  for (let i = 0; i < pairs; i += 1) {
+    for (const variant of variants) times.get(variant.key)?.push(run(variant));
+  }
+
+  const results: Record<string, unknown> = {};
+  const bare = median(times.get('bare') ?? []);
+  const measure = (key: string) => {
+    const ms = median(times.get(key) ?? []);
+    results[`coldImport:${key}`] = { runs: pairs, bareMs: bare, importMs: ms, ratio: ms / bare };
+    return {
+      ratio: ms / bare,
+      value: `${ms.toFixed(1)} ms / ${bare.toFixed(1)} ms = ${(ms / bare).toFixed(2)}`,
+    };
+  };
+  const api = measure('credentials-api');
+  return {
+    results,
+    rows: [
+      {
+        figure: `credentials-api cold import vs node -e 0 (median of ${pairs}, alternated)`,
+        value: api.value,
+        target: '≤ 1.7',
+        met: api.ratio <= 1.7,
+      },
+      {
+        figure: "  floor: the design's libraries alone (floor-handler.ts)",
+        value: measure('floor').value,
+        target: '',
+      },
+      {
+        figure: `  credentials-api with the template's NODE_OPTIONS`,
+        value: measure('credentials-api+NODE_OPTIONS').value,
+        target: '',
+      },
+      {
+        figure: 'credentials-task cold import vs node -e 0',
+        value: measure('credentials-task').value,
+        target: '—',
+      },
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { build } from 'esbuild';
+import type { ApiEvent } from '../../functions/commons/api-gateway.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { templateBundles } from '../build.js';
+import type { Row } from './report.js';
+import { type Stats, stats, us } from './stats.js';
+
+/** The environment every timed handler runs in: example keys, the deployable policy. */
+export const ENVIRONMENT = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POLICY_FILE: 'layers/policy/policy/policy.yaml',
+  TASK_OUTPUT_KEY_ID: 'alias/bench',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+};
+
+export type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const EVENT = JSON.parse(readFileSync('events/api-iam-user.json', 'utf8')) as ApiEvent;
+const CONTEXT = lambdaContext('credentials-api');
+
+/**
+ * Times `count` sequential invocations of each handler, after `warmUp` untimed ones, in
+ * alternating batches so that a noisy neighbour slows them alike. Log output is discarded.
+ */
+export async function timeInterleaved(
+  handlers: readonly Handler[],
+  warmUp: number,
+  count: number,
+  batch = 100,
+): Promise<Stats[]> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    for (const handler of handlers) {
+      for (let i = 0; i < warmUp; i += 1) await handler(EVENT, CONTEXT);
+    }
+    const micros = handlers.map(() => [] as number[]);
+    for (let done = 0; done < count; done += batch) {
+      for (const [h, handler] of handlers.entries()) {
+        for (let i = 0; i < batch; i += 1) {
+          const started = process.hrtime.bigint();
+          const response = await handler(EVENT, CONTEXT);
+          micros[h]?.push(Number(process.hrtime.bigint() - started) / 1000);
+          if (response.statusCode !== 200)
+            throw new Error(`unexpected ${response.statusCode}: ${response.body}`);
+        }
+      }
+    }
+    return micros.map(stats);
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/** What the vendor's code costs per request: the handler's mean less the floor's. */
+export const aboveFloor = (measured: Stats, floored: Stats): Row => ({
+  figure: '  vendor code above the floor (mean)',
+  value: us(measured.mean - floored.mean),
+  target: '',
+});
+
+/** The floor handler bundled with credentials-api's own esbuild options from the template. */
+export async function buildFloor(): Promise<string> {
+  const api = templateBundles().find(({ name }) => name === 'credentials-api');
+  if (!api) throw new Error('template.yaml has no credentials-api function');
+  await build({
+    ...api.options,
+    entryPoints: { index: 'scripts/bench/floor-handler.ts' },
+    outdir: 'bench/floor',
+    logLevel: 'warning',
+  });
+  return resolve('bench/floor/index.mjs');
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { aboveFloor, type Handler, timeInterleaved } from './handlers.js';
+import type { Figure } from './report.js';
+import { triple } from './stats.js';
+
+/** A keep-alive POST of the form GetClusterCredentials sends, as a handler: the wire alone. */
+function rawRoundTrip(endpoint: string): Handler {
+  const agent = new Agent({ keepAlive: true });
+  const body =
+    'Action=GetClusterCredentials&Version=2012-12-01&ClusterIdentifier=examplecluster&DbUser=reporting&DurationSeconds=900';
+  return () =>
+    new Promise<APIGatewayProxyResult>((done, fail) => {
+      const sent = request(
+        endpoint,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': body.length,
+          },
+        },
+        (reply) => {
+          let text = '';
+          reply.setEncoding('utf8');
+          reply.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          reply.on('end', () => done({ statusCode: reply.statusCode ?? 0, body: text }));
+        },
+      );
+      sent.on('error', fail);
+      sent.end(body);
+    });
+}
+
+/**
+ * The bundled handler with the full SDK stack (signing, serialisation, XML parsing) against the
+ * local Redshift stub in its own process; interleaved with the floor bundle and with a bare HTTP
+ * request of the same size.
+ */
+export async function warmFullStack(floorBundle: string): Promise<Figure> {
+  const stub: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'local/redshift-stub.ts'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [firstLine] = (await once(stub.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  const endpoint = firstLine.toString().trim();
+  process.env.AWS_ENDPOINT_URL = endpoint;
+  try {
+    const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
+    const { handler } = (await import(bundle)) as { handler: Handler };
+    const floor = (await import(pathToFileURL(floorBundle).href)) as { handler: Handler };
+    const [measured, floored, wire] = await timeInterleaved(
+      [handler, floor.handler, rawRoundTrip(endpoint)],
+      1_000,
+      5_000,
+    );
+    if (!measured || !floored || !wire) throw new Error('no figures');
+    return {
+      results: { warmFullStack: { ...measured, floor: floored, rawHttp: wire, endpoint } },
+      rows: [
+        {
+          figure: `warm overhead, full SDK stack vs local stub (${measured.count}): mean / p50 / p99`,
+          value: triple(measured),
+          target: '≤ 200 µs mean',
+          met: measured.mean <= 200,
+        },
+        {
+          figure: '  floor: floor-handler bundle, interleaved',
+          value: triple(floored),
+          target: '',
+        },
+        {
+          figure: '  the wire alone: keep-alive HTTP POST to the stub',
+          value: triple(wire),
+          target: '',
+        },
+        aboveFloor(measured, floored),
+      ],
+    };
+  } finally {
+    delete process.env.AWS_ENDPOINT_URL;
+    stub.kill();
+  }
+}
