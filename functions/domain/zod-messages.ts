@@ -2,8 +2,8 @@ import { config, type core } from 'zod/mini';
 
 /**
  * Messages for the schema issues a policy author or a caller can cause. zod/mini ships without
- * messages, and its English locale would cost 2.7 KB of the credentials-api bundle's 350 KB
- * budget (README, Performance): these few cover our schemas.
+ * messages, and its English locale would weigh on the credentials-api bundle's size budget
+ * (README, Performance): these few cover our schemas.
  */
 function message(issue: core.$ZodRawIssue): string {
   switch (issue.code) {

@@ -196,7 +196,7 @@ describe('credentials-api handler, for any event', () => {
     output = captureOutput();
   });
 
-  it('answers with a DESIGN.md status, calls Redshift only for an allowed caller, and never logs a password', async () => {
+  it('answers with a documented status, calls Redshift only for an allowed caller, and never logs a password', async () => {
     mockRedshift('none');
     const handle = await loadApiHandler(EXAMPLE_POLICY);
 
@@ -295,7 +295,7 @@ describe('credentials-task handler, for any payload', () => {
       })),
   );
 
-  it('returns a result or throws an error named by a DESIGN.md code; Redshift only for allowed workflows', async () => {
+  it('returns a result or throws an error named by a documented code; Redshift only for allowed workflows', async () => {
     mockRedshift('none');
     kmsMock.reset();
     kmsMock.on(EncryptCommand).resolves({ CiphertextBlob: Buffer.from('ciphertext'), KeyId: 'k' });

@@ -4,7 +4,7 @@
  * only warns unless told to throw), so a hung call is abandoned well inside the functions' 15 s
  * timeout: 3 attempts x 3 s + backoff. The middleware stack is resolved once per command class
  * instead of on every send (`cacheMiddleware`; nothing here changes a stack after the first
- * call): ~200 µs of a warm Redshift call on the bench machine (README, Performance).
+ * call), which the bench shows is a large share of a warm call (README, Performance).
  * Endpoints come from the standard AWS_ENDPOINT_URL* variables. One module per client keeps
  * each bundle to the clients it uses.
  */
