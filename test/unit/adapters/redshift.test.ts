@@ -11,23 +11,14 @@ import type { Grant } from '../../../functions/domain/authorize.js';
 import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
 import { type IssuingPorts, issueCredentials } from '../../../functions/domain/issue.js';
 import { EXAMPLE_CONNECTION } from '../../fixtures/example-connection.js';
+import { exampleGrant } from '../../fixtures/grant.js';
 import { redshiftFaults } from '../../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const NOW = new Date('2026-11-26T20:00:00.000Z');
 const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 
-const grant = (overrides: Partial<Grant> = {}): Grant => ({
-  rule: 'etl-roles',
-  target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
-  database: 'exampledb',
-  dbUser: 'etl_loader',
-  dbGroups: ['etl_rw'],
-  durationSeconds: 900,
-  autoCreate: true,
-  taskOutput: 'encrypted',
-  ...overrides,
-});
+const grant = exampleGrant;
 
 const expiresIn = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 

@@ -2,22 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Grant } from '../../../functions/domain/authorize.js';
 import { UpstreamError } from '../../../functions/domain/errors.js';
 import { issueCredentials } from '../../../functions/domain/issue.js';
+import { exampleGrant } from '../../fixtures/grant.js';
 import { FAKE_PASSWORD, fakeIssuer, fakeTargets } from '../../support/fakes.js';
 
 const NOW = new Date('2026-11-26T20:00:00.000Z');
 const now = () => NOW;
 
-const grant = (overrides: Partial<Grant> = {}): Grant => ({
-  rule: 'etl-roles',
-  target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
-  database: 'exampledb',
-  dbUser: 'etl_loader',
-  dbGroups: ['etl_rw'],
-  durationSeconds: 900,
-  autoCreate: true,
-  taskOutput: 'encrypted',
-  ...overrides,
-});
+const grant = exampleGrant;
 
 describe('issueCredentials', () => {
   it('asks the issuer for exactly the grant and answers with the target’s endpoint', async () => {

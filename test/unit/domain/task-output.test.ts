@@ -3,22 +3,14 @@ import type { Grant } from '../../../functions/domain/authorize.js';
 import { InternalError } from '../../../functions/domain/errors.js';
 import { taskResult } from '../../../functions/domain/task-output.js';
 import type { Issuance } from '../../../functions/domain/vend.js';
+import { exampleGrant } from '../../fixtures/grant.js';
 import { FAKE_PASSWORD, fakeEncryptor } from '../../support/fakes.js';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
 const EXPIRATION = new Date('2026-11-26T20:15:00.000Z');
 
 const issuance = (taskOutput: Grant['taskOutput']): Issuance => ({
-  grant: {
-    rule: 'etl-workflows',
-    target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
-    database: 'exampledb',
-    dbUser: 'wf_example-etl',
-    dbGroups: ['etl_rw'],
-    durationSeconds: 900,
-    autoCreate: true,
-    taskOutput,
-  },
+  grant: exampleGrant({ rule: 'etl-workflows', dbUser: 'wf_example-etl', taskOutput }),
   credentials: {
     dbUser: 'IAMA:wf_example-etl',
     dbPassword: FAKE_PASSWORD,
