@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant } from '../../../functions/domain/authorize.js';
 import { UpstreamError } from '../../../functions/domain/errors.js';
 import { issueCredentials } from '../../../functions/domain/issue.js';
 import { exampleGrant } from '../../fixtures/grant.js';
