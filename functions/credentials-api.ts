@@ -23,7 +23,11 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
   try {
     return await vendCredentials(
       dependencies,
-      { identify: () => callerPrincipal(event), readRequest: () => readJsonBody(event), requestId },
+      {
+        identify: () => callerPrincipal(event, dependencies.api),
+        readRequest: () => readJsonBody(event),
+        requestId,
+      },
       ({ credentials }) => credentialsResponse(credentials),
     );
   } catch (error) {

@@ -35,7 +35,9 @@ export interface LocalGateway {
 
 const ROUTES = new Set(['/credentials', '/v1/credentials']);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const STAGE = 'v1';
+/** The API id and stage the local gateway's events carry (the vendor accepts only its own). */
+export const LOCAL_API = { apiId: 'local', stage: 'v1' };
+const STAGE = LOCAL_API.stage;
 
 export async function startGateway(options: GatewayOptions): Promise<LocalGateway> {
   const server = createServer((request, response) => {
@@ -167,7 +169,7 @@ function restApiEvent(
     stageVariables: null,
     requestContext: {
       accountId,
-      apiId: 'local',
+      apiId: LOCAL_API.apiId,
       authorizer: undefined,
       domainName: host,
       domainPrefix: 'local',

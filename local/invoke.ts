@@ -3,13 +3,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prepareLocalAws } from './emulator.js';
 import { lambdaContext } from './lambda-context.js';
+import { LOCAL_POLICY_FILE } from './seed.js';
 import { readTemplate } from './template.js';
 
 /**
  * `npm run invoke -- <function> <event.json>`: what `sam local invoke -e` does, without Docker.
  * Runs one bundled handler on an event file with the function's environment from template.yaml
- * (Globals, then the function's own), then `events/env.json`, then this shell's environment; maps
- * `/opt/…` paths onto the function's layers' content; prints the result on stdout and the
+ * (Globals, then the function's own), then `events/env.json`, then this shell's environment, and
+ * the local policy unless the shell sets POLICY_FILE; maps `/opt/…` paths onto the function's
+ * layers' content; prints the result on stdout and the
  * function's logs on stderr. Without AWS_ENDPOINT_URL it starts a seeded moto_server for the call.
  */
 const [functionName, eventFile] = process.argv.slice(2);
@@ -52,7 +54,8 @@ for (const [name, value] of Object.entries(functionEnvironment)) {
 // replaces the Docker-host endpoint of env.json unless the shell names one.
 Object.assign(process.env, shellEnvironment);
 if (!shellEnvironment.AWS_ENDPOINT_URL) delete process.env.AWS_ENDPOINT_URL;
-process.env.POLICY_FILE = onLayers(process.env.POLICY_FILE);
+// The local policy, not the deployable one, unless the shell names a policy (even /opt/…).
+process.env.POLICY_FILE = onLayers(shellEnvironment.POLICY_FILE ?? LOCAL_POLICY_FILE);
 
 const aws = await prepareLocalAws();
 try {

@@ -17,7 +17,9 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 
-/** The cluster and database the example policy (layers/policy/policy/policy.yaml) names. */
+/** The policy of the local vendor: `npm start`, `npm run invoke` and the tests. */
+export const LOCAL_POLICY_FILE = 'local/policy.yaml';
+/** The cluster and database the local policy names. */
 const EXAMPLE_CLUSTER = { clusterIdentifier: 'examplecluster', database: 'exampledb' };
 /** A Standard workflow the example policy allows, and a RUNNING execution of it. */
 const EXAMPLE_STATE_MACHINE = 'example-etl';

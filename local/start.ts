@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prepareLocalAws } from './emulator.js';
-import { type ApiHandler, startGateway } from './gateway.js';
+import { type ApiHandler, LOCAL_API, startGateway } from './gateway.js';
 import { DEFAULT_IDENTITIES_FILE, loadIdentities } from './identities.js';
+import { LOCAL_POLICY_FILE } from './seed.js';
 
 /**
  * `npm start`: the whole vendor on this machine. moto_server (seeded with the example cluster and
@@ -13,8 +14,11 @@ const port = Number(process.env.PORT ?? 3000);
 const identitiesFile = process.env.IDENTITIES_FILE ?? DEFAULT_IDENTITIES_FILE;
 
 const aws = await prepareLocalAws();
-process.env.POLICY_FILE ??= 'layers/policy/policy/policy.yaml';
+process.env.POLICY_FILE ??= LOCAL_POLICY_FILE;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+// The local gateway's events name this API and stage, as API Gateway's name the deployed ones.
+process.env.API_ID = LOCAL_API.apiId;
+process.env.API_STAGE = LOCAL_API.stage;
 
 try {
   const identities = loadIdentities(identitiesFile);

@@ -14,6 +14,7 @@ import {
 } from '../domain/errors.js';
 import { type Principal, principalFromArn } from '../domain/identity.js';
 import type { IssuedCredentials } from '../domain/vend.js';
+import type { ApiSource } from './settings.js';
 
 /** A REST API (v1) or HTTP API (payload v2) event from an API with AWS_IAM authorization. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2WithIAMAuthorizer;
@@ -32,8 +33,16 @@ export function callerArnOf(event: ApiEvent): string | undefined {
   return typeof arn === 'string' && arn.length > 0 ? arn : undefined;
 }
 
-/** The verified caller as a principal; a request without an IAM identity is denied. */
-export function callerPrincipal(event: ApiEvent): Principal {
+/**
+ * The verified caller as a principal. An event that does not name the API and stage this
+ * function serves did not come through API Gateway's signature check (anyone allowed to invoke
+ * the function could have built it), and a request without an IAM identity is denied.
+ */
+export function callerPrincipal(event: ApiEvent, api: ApiSource | undefined): Principal {
+  const { apiId, stage } = event.requestContext ?? {};
+  if (api === undefined || apiId !== api.apiId || stage !== api.stage) {
+    throw new AccessDeniedError('the event does not come from the API stage this function serves');
+  }
   const arn = callerArnOf(event);
   if (arn === undefined) throw new AccessDeniedError('the request carries no IAM identity');
   return principalFromArn(arn);

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { PolicyError } from '../domain/errors.js';
+import { PolicyError, type PolicyProblem } from '../domain/errors.js';
 import '../domain/zod-messages.js';
 
 /** Where the policy layer mounts the policy in Lambda. */
@@ -8,46 +8,86 @@ export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
 // A KMS key id, key ARN, alias name or alias ARN: what EncryptCommand's KeyId accepts.
 const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]{1,250}|arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
+const CLUSTER_LIST = /^[a-z][a-z0-9-]{0,62}(?:,[a-z][a-z0-9-]{0,62})*$/;
+
+const NonEmpty = z.string().check(z.minLength(1));
 
 const SettingsSchema = z.object({
-  POLICY_FILE: z._default(z.string().check(z.minLength(1)), DEFAULT_POLICY_FILE),
+  POLICY_FILE: z._default(NonEmpty, DEFAULT_POLICY_FILE),
   TASK_OUTPUT_KEY_ID: z.optional(
     z.string().check(z.regex(KMS_KEY, 'must be a KMS key id, key ARN or alias')),
   ),
-  POWERTOOLS_SERVICE_NAME: z._default(
-    z.string().check(z.minLength(1)),
-    'redshift-credential-vendor',
+  API_ID: z.optional(z.string().check(z.regex(/^[a-z0-9]{1,64}$/, 'must be a REST API id'))),
+  API_STAGE: z.optional(NonEmpty),
+  GRANTED_CLUSTERS: z.optional(
+    z.string().check(z.regex(CLUSTER_LIST, 'must be comma-separated cluster identifiers')),
   ),
 });
+
+/** The API and stage whose events the API function accepts. */
+export interface ApiSource {
+  readonly apiId: string;
+  readonly stage: string;
+}
 
 /** The functions' environment, validated. */
 export interface Settings {
   readonly policyFile: string;
   readonly taskOutputKeyId: string | undefined;
-  readonly serviceName: string;
+  /** Set for the API function: events from anywhere else are refused. */
+  readonly api: ApiSource | undefined;
+  /** The clusters the deployment's IAM grants; every policy target must be one (when set). */
+  readonly grantedClusters: ReadonlySet<string> | undefined;
 }
+
+const invalid = (problems: PolicyProblem[]) =>
+  new PolicyError(
+    '(environment)',
+    problems,
+    undefined,
+    "The function's settings are invalid; see the function log",
+  );
 
 /**
  * Reads the environment once, at cold start. A bad value is a PolicyError naming each variable,
- * so the function fails closed exactly as it does for a bad policy.
+ * so the function fails closed exactly as it does for a bad policy. The API function also needs
+ * to know which API and stage it serves.
  */
-export function readSettings(environment: Readonly<Record<string, string | undefined>>): Settings {
+export function readSettings(
+  environment: Readonly<Record<string, string | undefined>>,
+  role: 'api' | 'task',
+): Settings {
   const parsed = SettingsSchema.safeParse(environment);
   if (!parsed.success) {
-    throw new PolicyError(
-      '(environment)',
+    throw invalid(
       parsed.error.issues.map((issue) => ({
         field: issue.path.map(String).join('.'),
         problem: issue.message,
       })),
-      undefined,
-      "The function's settings are invalid; see the function log",
     );
   }
-  const { POLICY_FILE, TASK_OUTPUT_KEY_ID, POWERTOOLS_SERVICE_NAME } = parsed.data;
+  const { POLICY_FILE, TASK_OUTPUT_KEY_ID, API_ID, API_STAGE, GRANTED_CLUSTERS } = parsed.data;
+  if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
+    throw invalid(
+      [
+        ['API_ID', API_ID],
+        ['API_STAGE', API_STAGE],
+      ]
+        .filter(([, value]) => value === undefined)
+        .map(([field = '']) => ({
+          field,
+          problem: 'is required: the API function serves exactly one REST API stage',
+        })),
+    );
+  }
   return {
     policyFile: POLICY_FILE,
     taskOutputKeyId: TASK_OUTPUT_KEY_ID,
-    serviceName: POWERTOOLS_SERVICE_NAME,
+    api:
+      API_ID !== undefined && API_STAGE !== undefined
+        ? { apiId: API_ID, stage: API_STAGE }
+        : undefined,
+    grantedClusters:
+      GRANTED_CLUSTERS === undefined ? undefined : new Set(GRANTED_CLUSTERS.split(',')),
   };
 }

@@ -11,7 +11,7 @@ import { createKmsClient } from './clients/kms.js';
 import { createRedshiftClient } from './clients/redshift.js';
 import { createSfnClient } from './clients/sfn.js';
 import { logger } from './logger.js';
-import { readSettings, type Settings } from './settings.js';
+import { type ApiSource, readSettings, type Settings } from './settings.js';
 
 /**
  * The one place the functions are put together: settings, policy, AWS clients, adapters and the
@@ -19,9 +19,9 @@ import { readSettings, type Settings } from './settings.js';
  * invocations reuse everything.
  */
 
-function settingsOrFailClosed(): Settings | PolicyError {
+function settingsOrFailClosed(role: 'api' | 'task'): Settings | PolicyError {
   try {
-    return readSettings(process.env);
+    return readSettings(process.env, role);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     logConfigurationProblems(error, logger);
@@ -29,19 +29,31 @@ function settingsOrFailClosed(): Settings | PolicyError {
   }
 }
 
-/** What `POST /credentials` needs: the policy and the ports of issuing and auditing. */
-export function apiDependencies(
-  settings: Settings | PolicyError = settingsOrFailClosed(),
-): VendingDependencies {
+/** The policy and the ports of issuing and auditing, which both functions need. */
+function vendingDependencies(settings: Settings | PolicyError): VendingDependencies {
   const redshift = createRedshiftClient();
   return {
     policy:
       settings instanceof PolicyError
         ? settings
-        : loadPolicyOrFailClosed(settings.policyFile, logger),
+        : loadPolicyOrFailClosed(settings.policyFile, logger, settings.grantedClusters),
     issuer: redshiftIssuer(redshift),
     targets: redshiftTargets(redshift),
     audit: auditLog(logger),
+  };
+}
+
+export interface ApiDependencies extends VendingDependencies {
+  /** The API and stage whose events are accepted; undefined only while the settings are invalid. */
+  readonly api: ApiSource | undefined;
+}
+
+/** What `POST /credentials` needs. */
+export function apiDependencies(): ApiDependencies {
+  const settings = settingsOrFailClosed('api');
+  return {
+    ...vendingDependencies(settings),
+    api: settings instanceof PolicyError ? undefined : settings.api,
   };
 }
 
@@ -53,10 +65,10 @@ export interface TaskDependencies extends VendingDependencies {
 
 /** What the Step Functions task needs besides: executions to describe, a key to encrypt with. */
 export function taskDependencies(): TaskDependencies {
-  const settings = settingsOrFailClosed();
+  const settings = settingsOrFailClosed('task');
   const keyId = settings instanceof PolicyError ? undefined : settings.taskOutputKeyId;
   return {
-    ...apiDependencies(settings),
+    ...vendingDependencies(settings),
     executions: sfnExecutions(createSfnClient()),
     encryptor: keyId === undefined ? undefined : kmsTaskOutput(createKmsClient(), keyId),
   };

@@ -1,7 +1,7 @@
 import type { CredentialsRequest } from '../contract.js';
 import { AccessDeniedError, InvalidRequestError } from './errors.js';
 import type { Principal } from './identity.js';
-import { nameProblem } from './names.js';
+import { isSystemUser, nameProblem } from './names.js';
 import { MIN_DURATION_SECONDS, type Policy, type Target } from './policy.js';
 
 /** What the policy allows this caller for this request: the input of GetClusterCredentials. */
@@ -15,6 +15,9 @@ export interface Grant {
   readonly autoCreate: boolean;
   readonly taskOutput: 'encrypted' | 'plaintext';
 }
+
+/** The audit reason of every refusal to issue a protected (admin, system or listed) user. */
+export const PROTECTED_USER = 'protected database user';
 
 /**
  * Decides a request: the first rule whose principals match decides; no rule, or a deny rule,
@@ -64,6 +67,9 @@ export function authorize(
   }
   const problem = nameProblem('dbUser', rendered.name);
   if (problem) throw deny(`rendered dbUser "${rendered.name}" ${problem}`);
+  if (isSystemUser(rendered.name) || policy.protectedDbUsers.has(rendered.name)) {
+    throw deny(PROTECTED_USER);
+  }
 
   return {
     rule: rule.name,

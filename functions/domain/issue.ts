@@ -1,5 +1,5 @@
-import type { Grant } from './authorize.js';
-import { UpstreamError } from './errors.js';
+import { type Grant, PROTECTED_USER } from './authorize.js';
+import { AccessDeniedError, UpstreamError } from './errors.js';
 import type { CredentialIssuer, TargetDirectory } from './ports.js';
 import type { IssuedCredentials } from './vend.js';
 
@@ -13,8 +13,9 @@ export interface IssuingPorts {
 }
 
 /**
- * Issues the credential a grant allows and resolves where the target listens. A reply the vendor
- * cannot vouch for (no password, an expiration already past or later than asked) is refused.
+ * Issues the credential a grant allows, where the target listens. The target's admin user is
+ * never issued. A reply the vendor cannot vouch for (no password, an expiration already past or
+ * later than asked) is refused.
  */
 export async function issueCredentials(
   { issuer, targets }: IssuingPorts,
@@ -22,12 +23,11 @@ export async function issueCredentials(
   now: () => Date = () => new Date(),
 ): Promise<IssuedCredentials> {
   const { target } = grant;
-  const endpoint =
-    target.host !== undefined && target.port !== undefined
-      ? Promise.resolve({ host: target.host, port: target.port })
-      : targets.describe(target);
-  // Attach a handler now so a lookup failure is not unhandled while the issuing call runs.
-  endpoint.catch(() => {});
+  // The admin user is known only to Redshift: look it up (cached) before anything is issued.
+  const description = await targets.describe(target);
+  if (description.adminUser?.toLowerCase() === grant.dbUser) {
+    throw new AccessDeniedError(PROTECTED_USER, grant.rule);
+  }
 
   const requestedAt = now();
   const reply = await issuer.issue({
@@ -53,7 +53,6 @@ export async function issueCredentials(
     throw new UpstreamError(`${REPLY} an implausible expiration`);
   }
 
-  const { host, port } = await endpoint;
   return {
     dbUser,
     dbPassword,
@@ -62,7 +61,7 @@ export async function issueCredentials(
     clusterIdentifier: target.clusterIdentifier,
     database: grant.database,
     dbGroups: grant.dbGroups,
-    host: target.host ?? host,
-    port: target.port ?? port,
+    host: target.host ?? description.host,
+    port: target.port ?? description.port,
   };
 }

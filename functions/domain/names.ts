@@ -46,3 +46,6 @@ export function clusterIdentifierProblem(id: string): string | undefined {
   if (/^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/.test(id) && !id.endsWith('-')) return undefined;
   return 'must be 1 to 63 lower-case letters, digits or single hyphens, starting with a letter, not ending in -';
 }
+
+/** Redshift's own system users: `rdsdb` and every name that starts with it. */
+export const isSystemUser = (dbUser: string) => dbUser.toLowerCase().startsWith('rdsdb');

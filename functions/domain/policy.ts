@@ -6,6 +6,7 @@ import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js'
 import { PolicyError, type PolicyProblem } from './errors.js';
 import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
+import { policyWarnings } from './policy-warnings.js';
 import { indexPrincipals } from './principal-index.js';
 import './zod-messages.js';
 
@@ -41,6 +42,7 @@ const RuleSchema = z.strictObject({
 const PolicySchema = z.strictObject({
   version: z.literal(1),
   targets: z.record(z.string(), TargetSchema),
+  protectedDbUsers: z.optional(z.array(z.string())),
   rules: z.array(RuleSchema),
 });
 
@@ -81,11 +83,30 @@ export type Rule = AllowRule | DenyRule;
 
 /** A validated, compiled access policy. */
 export interface Policy {
+  readonly targets: ReadonlyMap<string, Target>;
   readonly rules: readonly Rule[];
+  /** Users never issued whatever a rule renders (lower case); system users are always added. */
+  readonly protectedDbUsers: ReadonlySet<string>;
   /** Things that are valid but almost certainly not what the author meant. */
   readonly warnings: readonly string[];
   /** The first rule whose principals match, or undefined (which means deny). */
   ruleFor(principal: Principal): Rule | undefined;
+}
+
+/**
+ * The targets whose cluster is not among `grantedClusters` (what the deployment's IAM permissions
+ * cover), as problems: issuing for them could only ever fail.
+ */
+export function ungrantedTargets(
+  policy: Policy,
+  grantedClusters: ReadonlySet<string>,
+): PolicyProblem[] {
+  return [...policy.targets.values()]
+    .filter((target) => !grantedClusters.has(target.clusterIdentifier))
+    .map((target) => ({
+      field: `targets.${target.name}.clusterIdentifier`,
+      problem: `cluster "${target.clusterIdentifier}" is not one the deployment grants (RedshiftClusterIdentifiers: ${[...grantedClusters].join(', ')})`,
+    }));
 }
 
 /** Validates and compiles a policy document given as YAML text. */
@@ -129,6 +150,13 @@ function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Po
     targets.set(name, { name, ...target });
   }
 
+  const protectedDbUsers = new Set<string>();
+  document.protectedDbUsers?.forEach((name, i) => {
+    const problem = nameProblem('dbUser', name.toLowerCase());
+    if (problem) problems.push({ field: `protectedDbUsers[${i}]`, problem });
+    protectedDbUsers.add(name.toLowerCase());
+  });
+
   const seen = new Set<string>();
   const rules = document.rules.map((rule, index) => {
     const report = (field: string, problem: string) =>
@@ -144,9 +172,17 @@ function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Po
   if (problems.length > 0) throw new PolicyError(file, problems);
   const firstMatch = indexPrincipals(document.rules.map((rule) => rule.principals));
 
+  const outlines = rules.map((rule, index) => ({
+    index,
+    name: rule.name,
+    principals: document.rules[index]?.principals ?? [],
+    ...(rule.effect === 'allow' && { dbUser: rule.dbUser }),
+  }));
   return {
+    targets,
     rules,
-    warnings: policyWarnings(document.rules),
+    protectedDbUsers,
+    warnings: policyWarnings(outlines, protectedDbUsers),
     ruleFor: (principal) => rules[firstMatch(principal) ?? rules.length],
   };
 }
@@ -241,16 +277,6 @@ function principalPatternProblem(pattern: string): string | undefined {
     return 'name the role without its path (role/NAME): assumed-role ARNs do not carry it';
   }
   return undefined;
-}
-
-function policyWarnings(rules: readonly RuleDocument[]): string[] {
-  if (rules.length === 0) return ['no rules: every request is denied'];
-  const catchAll = rules.findIndex((rule) => rule.principals.includes('*'));
-  if (catchAll === -1 || catchAll === rules.length - 1) return [];
-  const unreachable = rules.slice(catchAll + 1).map((rule) => rule.name);
-  return [
-    `rules after rules[${catchAll}] (${rules[catchAll]?.name}), which matches everyone, are never reached: ${unreachable.join(', ')}`,
-  ];
 }
 
 /** `#index name` of a rule, from a document that may not have passed validation yet. */

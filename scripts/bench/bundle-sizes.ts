@@ -4,7 +4,7 @@ import type { Figure } from './report.js';
 import { kb } from './stats.js';
 
 /** The credentials-api bundle's budget, also asserted by the size test in `npm test`. */
-export const API_BUDGET_BYTES = 357_000;
+export const API_BUDGET_BYTES = 365_000;
 
 /** Bundle sizes, and what weighs most in each (esbuild's metafile). */
 export function bundleSizes(functions: readonly string[]): Figure {

@@ -14,7 +14,7 @@ export const ENVIRONMENT = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-secret',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POLICY_FILE: 'layers/policy/policy/policy.yaml',
+  POLICY_FILE: 'local/policy.yaml',
   TASK_OUTPUT_KEY_ID: 'alias/bench',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };

@@ -62,13 +62,27 @@ describe('bundled credentials-api against moto_server', () => {
     expect(secondsUntil(body.expiration)).toBeGreaterThan(3580);
   });
 
+  it('refuses a session whose name is the cluster’s master user, as Redshift reports it', async () => {
+    const sso = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_0a1b2c3d';
+
+    const admin = await call(restEvent(`${sso}/Admin`));
+    const someoneElse = await call(restEvent(`${sso}/jane.doe@example.com`));
+
+    expect(admin.statusCode).toBe(403);
+    expect(admin.body.error).toMatchObject({ code: 'AccessDenied' });
+    expect(someoneElse).toMatchObject({
+      statusCode: 200,
+      body: { dbUser: 'IAMA:jane.doe@example.com' },
+    });
+  });
+
   it('answers 502 UpstreamError for a target whose cluster does not exist', async () => {
     const { statusCode, body } = await call(restEvent(REPORTING_USER, { target: 'ghost' }));
 
     expect(statusCode).toBe(502);
     expect(body.error).toEqual({
       code: 'UpstreamError',
-      message: 'Redshift GetClusterCredentials failed: ClusterNotFoundFault',
+      message: 'Redshift DescribeClusters failed: ClusterNotFoundFault',
     });
   });
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const { KeyMetadata } = await new KMSClient(config).send(new CreateKeyCommand({}));
 
   process.env.AWS_ENDPOINT_URL = endpoint;
-  process.env.POLICY_FILE = 'layers/policy/policy/policy.yaml';
+  process.env.POLICY_FILE = 'local/policy.yaml';
   process.env.TASK_OUTPUT_KEY_ID = KeyMetadata?.Arn ?? '';
   // Computed specifiers: the bundles are build output, not modules TypeScript should resolve.
   const taskBundle = '../../dist/credentials-task/index.mjs';

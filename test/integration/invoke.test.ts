@@ -48,7 +48,7 @@ describe('npm run invoke', () => {
 
     expect(result.statusCode).toBe(200);
     // The template's environment reached the function: the policy came from the layer's content.
-    expect(stderr).toContain('"file":"layers/policy/policy/policy.yaml"');
+    expect(stderr).toContain('"file":"local/policy.yaml"');
   });
 
   it('writes the result alone to stdout and the function logs, never the password, to stderr', async () => {

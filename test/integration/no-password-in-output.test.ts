@@ -26,7 +26,7 @@ describe('a credential issuance, as a process', () => {
           env: {
             ...process.env,
             AWS_ENDPOINT_URL: inject('motoEndpoint'),
-            POLICY_FILE: 'layers/policy/policy/policy.yaml',
+            POLICY_FILE: 'local/policy.yaml',
             POWERTOOLS_LOG_LEVEL: 'DEBUG',
             RESULT_FILE: resultFile,
           },

@@ -5,3 +5,6 @@ process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// The API stage the sample events in events/ come from, as the template tells the function.
+process.env.API_ID = 'a1b2c3d4e5';
+process.env.API_STAGE = 'v1';

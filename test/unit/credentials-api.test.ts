@@ -22,7 +22,9 @@ import {
 import { redshiftFaults } from '../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
-const EXAMPLE_POLICY = 'layers/policy/policy/policy.yaml';
+const EXAMPLE_POLICY = 'local/policy.yaml';
+// A rule whose db user is the bare ${sessionName}, as some deployments write it.
+const SESSION_NAMES_POLICY = 'test/fixtures/policies/session-names.yaml';
 const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 const HOST = 'examplecluster.abc123.us-east-1.redshift.amazonaws.com';
 const ETL_ROLE = 'arn:aws:sts::123456789012:assumed-role/etl-loader/nightly-load-42';
@@ -142,7 +144,7 @@ describe('credentials-api handler', () => {
     const expected: Record<string, { status: number; dbUser?: string }> = {
       'api-iam-user.json': { status: 200, dbUser: 'IAM:reporting' },
       'api-assumed-role.json': { status: 200, dbUser: 'IAMA:etl_etl-loader' },
-      'api-sso-role.json': { status: 200, dbUser: 'IAMA:jane.doe@example.com' },
+      'api-sso-role.json': { status: 200, dbUser: 'IAMA:sso_jane.doe@example.com' },
       'api-http-v2.json': { status: 200, dbUser: 'IAMA:etl_etl-transform' },
     };
 
@@ -238,6 +240,10 @@ describe('credentials-api handler', () => {
     const dbUserAsked = () =>
       redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input.DbUser;
 
+    beforeEach(async () => {
+      handle = await loadApiHandler(SESSION_NAMES_POLICY);
+    });
+
     it.each([
       ['IAM:x', 'a colon'],
       ['a/b', 'a slash'],
@@ -268,6 +274,42 @@ describe('credentials-api handler', () => {
       expectError(await handle(restEvent(`${SSO_ROLE}/user`)), 403, 'AccessDenied');
       expectError(await handle(restEvent(`${SSO_ROLE}/9lives`)), 403, 'AccessDenied');
       expect(dbUserAsked()).toBeUndefined();
+    });
+
+    it.each([
+      ['the cluster’s master user', 'awsuser'],
+      ['the master user in another case', 'AwsUser'],
+      ['a Redshift system user', 'rdsdb'],
+      ['a Redshift system user by prefix', 'rdsdb_backup'],
+      ['a user the policy protects', 'dbadmin'],
+    ])('403 for a session name that renders %s, without issuing it', async (_, session) => {
+      redshiftMock.on(DescribeClustersCommand).resolves({
+        Clusters: [{ MasterUsername: 'awsuser', Endpoint: { Address: HOST, Port: 5439 } }],
+      });
+
+      expectError(await handle(restEvent(`${SSO_ROLE}/${session}`)), 403, 'AccessDenied');
+
+      expect(dbUserAsked()).toBeUndefined();
+      expect(auditLines()).toEqual([
+        expect.objectContaining({
+          decision: 'denied',
+          rule: 'sso-analysts',
+          reason: 'protected database user',
+        }),
+      ]);
+    });
+
+    it.each([
+      ['a rendered name that is a reserved word', `${SSO_ROLE}/user`],
+      ['a rendered name starting with a digit', `${SSO_ROLE}/1jane@example.com`],
+    ])('403 AccessDenied for %s, without calling Redshift', async (_, caller) => {
+      const response = await handle(restEvent(caller));
+
+      expectError(response, 403, 'AccessDenied');
+      expect(bodyOf(response).error).toMatchObject({
+        message: expect.not.stringMatching(/analytics|finance|etl-roles|nobody-else|exampledb/),
+      });
+      expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
     });
 
     it('never lets a session name choose the db user under a rule that does not trust it', async () => {
@@ -335,8 +377,6 @@ describe('credentials-api handler', () => {
       ['a target not allowed', restEvent(ETL_ROLE, { target: 'finance' })],
       ['a database not allowed', restEvent(ETL_ROLE, { database: 'dev' })],
       ['a group not allowed', restEvent(ETL_ROLE, { dbGroups: ['etl_rw', 'admins'] })],
-      ['a rendered name that is a reserved word', restEvent(`${SSO_ROLE}/user`)],
-      ['a rendered name starting with a digit', restEvent(`${SSO_ROLE}/1jane@example.com`)],
     ])('403 AccessDenied for %s, without calling Redshift', async (_, event) => {
       const response = await handle(event);
 
@@ -413,6 +453,46 @@ describe('credentials-api handler', () => {
           message: 'Function settings invalid; refusing every request',
           file: '(environment)',
           field: 'TASK_OUTPUT_KEY_ID',
+        }),
+      );
+    });
+
+    it.each([
+      ['another API', { apiId: 'zz9yy8xx7w' }],
+      ['another stage of the same API', { stage: 'test' }],
+      ['no API at all', { apiId: undefined, stage: undefined }],
+    ])(
+      '403 for an event from %s (a direct invoke), without calling Redshift',
+      async (_, source) => {
+        const event = restEvent(ETL_ROLE) as APIGatewayProxyEvent;
+        const forged = { ...event, requestContext: { ...event.requestContext, ...source } };
+
+        expectError(await handle(forged as ApiEvent), 403, 'AccessDenied');
+
+        expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+        expect(auditLines()).toEqual([
+          expect.objectContaining({
+            decision: 'denied',
+            reason: 'the event does not come from the API stage this function serves',
+          }),
+        ]);
+      },
+    );
+
+    it('500 PolicyError when a target’s cluster is not one the deployment grants, naming it', async () => {
+      process.env.GRANTED_CLUSTERS = 'prod-dwh';
+      try {
+        handle = await loadApiHandler(EXAMPLE_POLICY);
+      } finally {
+        delete process.env.GRANTED_CLUSTERS;
+      }
+
+      expectError(await handle(restEvent(ETL_ROLE)), 500, 'PolicyError');
+      expect(output.logLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          field: 'targets.analytics.clusterIdentifier',
+          problem: expect.stringContaining('"examplecluster" is not one the deployment grants'),
         }),
       );
     });

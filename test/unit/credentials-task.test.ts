@@ -249,7 +249,7 @@ describe('credentials-task handler', () => {
         executionArn: string;
       };
       describeAs('RUNNING', payload.executionArn.split(':')[6]);
-      handle = await loadTaskHandler('layers/policy/policy/policy.yaml', 'alias/task-output');
+      handle = await loadTaskHandler('local/policy.yaml', 'alias/task-output');
 
       const result = await handle(payload);
 

@@ -145,7 +145,7 @@ describe('loadPolicyOrFailClosed', () => {
         targets: TARGETS,
         rules: [{ name: 'all', principals: ['*'], effect: 'deny' }, RULE],
       },
-      /never reached: etl/,
+      /rules\[1\] \(etl\) is never reached/,
     ],
   ])('loads %s with a warning', async (name, content, warning) => {
     const file = policyFile(name.replace(/\W+/g, '-'), content);

@@ -3,14 +3,34 @@ import { DEFAULT_POLICY_FILE, readSettings } from '../../../functions/commons/se
 import { PolicyError } from '../../../functions/domain/errors.js';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const API = { API_ID: 'a1b2c3d4e5', API_STAGE: 'v1' };
+
+/** The PolicyError that reading `environment` throws. */
+function settingsError(environment: Record<string, string>, role: 'api' | 'task'): PolicyError {
+  try {
+    readSettings(environment, role);
+  } catch (error) {
+    if (error instanceof PolicyError) return error;
+    throw error;
+  }
+  throw new Error('the settings were read');
+}
 
 describe('readSettings', () => {
-  it('defaults the policy file to the layer and leaves the task-output key unset', () => {
-    expect(readSettings({ PATH: '/usr/bin' })).toEqual({
+  it('defaults the policy file to the layer and leaves the rest unset for the task', () => {
+    expect(readSettings({ PATH: '/usr/bin' }, 'task')).toEqual({
       policyFile: DEFAULT_POLICY_FILE,
       taskOutputKeyId: undefined,
-      serviceName: 'redshift-credential-vendor',
+      api: undefined,
+      grantedClusters: undefined,
     });
+  });
+
+  it('reads the API stage the API function serves and the clusters the deployment grants', () => {
+    const settings = readSettings({ ...API, GRANTED_CLUSTERS: 'examplecluster,prod-dwh' }, 'api');
+
+    expect(settings.api).toEqual({ apiId: 'a1b2c3d4e5', stage: 'v1' });
+    expect(settings.grantedClusters).toEqual(new Set(['examplecluster', 'prod-dwh']));
   });
 
   it.each([
@@ -20,18 +40,15 @@ describe('readSettings', () => {
     'arn:aws:kms:us-east-1:123456789012:alias/task-output',
     'mrk-1234abcd12ab34cd56ef1234567890ab',
   ])('accepts the task-output key %s', (key) => {
-    expect(readSettings({ TASK_OUTPUT_KEY_ID: key }).taskOutputKeyId).toBe(key);
+    expect(readSettings({ TASK_OUTPUT_KEY_ID: key }, 'task').taskOutputKeyId).toBe(key);
   });
 
   it('fails closed naming every bad variable at once', () => {
-    let error: unknown;
-    try {
-      readSettings({ POLICY_FILE: '', TASK_OUTPUT_KEY_ID: 'my key' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = settingsError(
+      { POLICY_FILE: '', TASK_OUTPUT_KEY_ID: 'my key', GRANTED_CLUSTERS: 'a,,b' },
+      'task',
+    );
 
-    expect(error).toBeInstanceOf(PolicyError);
     expect(error).toMatchObject({
       file: '(environment)',
       statusCode: 500,
@@ -39,7 +56,17 @@ describe('readSettings', () => {
       problems: [
         { field: 'POLICY_FILE', problem: 'must be at least 1 long' },
         { field: 'TASK_OUTPUT_KEY_ID', problem: 'must be a KMS key id, key ARN or alias' },
+        { field: 'GRANTED_CLUSTERS', problem: 'must be comma-separated cluster identifiers' },
       ],
     });
+  });
+
+  it('fails closed for the API function when it is not told which API stage it serves', () => {
+    expect(settingsError({ API_ID: 'a1b2c3d4e5' }, 'api').problems).toEqual([
+      {
+        field: 'API_STAGE',
+        problem: 'is required: the API function serves exactly one REST API stage',
+      },
+    ]);
   });
 });

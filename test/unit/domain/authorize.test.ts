@@ -52,6 +52,7 @@ const policy = parsePolicy(
       },
       { name: 'nobody-else', principals: ['*'], effect: 'deny' },
     ],
+    protectedDbUsers: ['DbAdmin'],
   }),
   'policy.yaml',
 );
@@ -74,6 +75,19 @@ function denial(act: () => unknown): AccessDeniedError {
 }
 
 describe('authorize', () => {
+  it.each([
+    ['a user the policy protects, whatever its case', 'dbadmin'],
+    ['a Redshift system user', 'rdsdb'],
+    ['a name starting with rdsdb', 'rdsdb_monitor'],
+  ])('denies %s as a protected database user', (_, session) => {
+    const error = denial(() =>
+      decide(`arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_1/${session}`),
+    );
+
+    expect(error.reason).toBe('protected database user');
+    expect(error.rule).toBe('sso');
+  });
+
   it('grants the only target, its database, all groups and 900 s by default', () => {
     expect(decide(ETL)).toEqual({
       rule: 'etl-roles',

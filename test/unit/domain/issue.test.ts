@@ -39,7 +39,7 @@ describe('issueCredentials', () => {
     });
   });
 
-  it('uses the host and port the target gives without looking them up', async () => {
+  it('uses the host and port the target gives over the looked-up ones', async () => {
     const targets = fakeTargets();
     const target = {
       name: 'finance',
@@ -56,7 +56,27 @@ describe('issueCredentials', () => {
     );
 
     expect(credentials).toMatchObject({ host: 'db.internal', port: 5440 });
-    expect(targets.asked).toEqual([]);
+    expect(targets.asked).toEqual(['finance']);
+  });
+
+  it.each([
+    ['its admin user', 'awsuser'],
+    ['its admin user written in another case', 'AWSUser'],
+  ])('refuses to issue the target’s admin user (%s) before asking the issuer', async (_, admin) => {
+    const issuer = fakeIssuer(now);
+
+    const result = issueCredentials(
+      { issuer, targets: fakeTargets({ adminUser: admin }) },
+      grant({ dbUser: 'awsuser' }),
+      now,
+    );
+
+    await expect(result).rejects.toMatchObject({
+      code: 'AccessDenied',
+      reason: 'protected database user',
+      rule: 'etl-roles',
+    });
+    expect(issuer.requests).toEqual([]);
   });
 
   it.each([

@@ -282,7 +282,130 @@ describe('parsePolicy warnings', () => {
     );
 
     expect(policy.warnings).toEqual([
-      'rules after rules[0] (everyone), which matches everyone, are never reached: etl-roles',
+      'rules[1] (etl-roles) is never reached: rules[0] (everyone) already matches every principal it names',
+    ]);
+  });
+
+  it('warns that a broad role allow hides a narrower deny after it, naming both rules', () => {
+    const policy = parsePolicy(
+      policyText([
+        {
+          name: 'all-roles',
+          principals: ['arn:aws:iam::123456789012:role/*'],
+          targets: ['analytics'],
+          dbUser: 'r_${roleName}',
+        },
+        {
+          name: 'no-contractors',
+          principals: ['arn:aws:iam::123456789012:role/contractor-*'],
+          effect: 'deny',
+        },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      'rules[1] (no-contractors) is never reached: rules[0] (all-roles) already matches every principal it names',
+    ]);
+  });
+
+  it('warns about a session pattern whose role an earlier rule already names', () => {
+    const policy = parsePolicy(
+      policyText([
+        { ...ETL_RULE, name: 'etl', principals: ['arn:aws:iam::123456789012:role/etl-*'] },
+        {
+          name: 'etl-night-sessions',
+          principals: ['arn:aws:sts::123456789012:assumed-role/etl-loader/night-*'],
+          effect: 'deny',
+        },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      expect.stringMatching(
+        /^rules\[1\] \(etl-night-sessions\) is never reached: rules\[0\] \(etl\)/,
+      ),
+    ]);
+  });
+
+  it.each([
+    [
+      'a narrower pattern first',
+      'arn:aws:iam::123456789012:role/etl-*',
+      'arn:aws:iam::123456789012:role/*',
+    ],
+    ['another account', 'arn:aws:iam::210987654321:role/*', 'arn:aws:iam::123456789012:role/etl-a'],
+    [
+      'the account root after a wildcard',
+      'arn:aws:iam::123456789012:*',
+      'arn:aws:iam::123456789012:root',
+    ],
+  ])('does not warn for %s', (_, first, second) => {
+    const policy = parsePolicy(
+      policyText([
+        { name: 'first', principals: [first], effect: 'deny' },
+        { name: 'second', principals: [second], effect: 'deny' },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([]);
+  });
+
+  it('warns only when every pattern of the later rule is covered', () => {
+    const policy = parsePolicy(
+      policyText([
+        { name: 'first', principals: ['arn:aws:iam::123456789012:role/etl-*'], effect: 'deny' },
+        {
+          name: 'second',
+          principals: ['arn:aws:iam::123456789012:role/etl-a', 'arn:aws:iam::123456789012:user/x'],
+          effect: 'deny',
+        },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([]);
+  });
+
+  it('warns that a template can render another rule’s fixed db user', () => {
+    const policy = parsePolicy(
+      policyText([
+        { ...ETL_RULE, dbUser: 'etl_${roleName}' },
+        {
+          name: 'etl-admin',
+          principals: ['arn:aws:iam::123456789012:user/etl-admin'],
+          targets: ['analytics'],
+          dbUser: 'etl_admin',
+        },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      'rules[0] (etl-roles) dbUser "etl_${roleName}" can render "etl_admin", the fixed db user of rules[1] (etl-admin)',
+    ]);
+  });
+
+  it('warns that a template can render a protected user', () => {
+    const policy = parsePolicy(
+      policyText([{ ...ETL_RULE, dbUser: '${sessionName}', trustSessionName: true }], TARGETS, {
+        protectedDbUsers: ['dbadmin'],
+      }),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      'rules[0] (etl-roles) dbUser "${sessionName}" can render the protected db user "dbadmin", "rdsdb" (always denied)',
+    ]);
+  });
+
+  it('rejects a protected user that is no valid db user name', () => {
+    const error = policyErrorOf(policyText([ETL_RULE], TARGETS, { protectedDbUsers: ['9admin'] }));
+
+    expect(error.problems).toEqual([
+      { field: 'protectedDbUsers[0]', problem: expect.stringMatching(/starting with a letter/) },
     ]);
   });
 

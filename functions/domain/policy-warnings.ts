@@ -1,0 +1,186 @@
+import { patternCovers } from './arn-coverage.js';
+import { splitArn } from './arn-like.js';
+import type { DbUserTemplate } from './db-user-template.js';
+import { principalFromArn } from './identity.js';
+import { isSystemUser } from './names.js';
+
+/** What the warnings look at in a rule: its place, its patterns and, for an allow rule, its dbUser. */
+export interface RuleOutline {
+  readonly index: number;
+  readonly name: string;
+  readonly principals: readonly string[];
+  readonly dbUser?: DbUserTemplate;
+}
+
+const label = (rule: RuleOutline) => `rules[${rule.index}] (${rule.name})`;
+
+// The characters a rendered variable can contribute: IAM names and account ids, lower-cased.
+const VARIABLE_VALUE = '[a-z0-9_+=,.@-]+';
+
+/**
+ * Things a policy may legally say that are almost certainly not what its author meant: a rule no
+ * caller can reach because earlier rules already match everyone it names, and a dbUser template
+ * that can render another rule's fixed user or a protected user.
+ */
+export function policyWarnings(
+  rules: readonly RuleOutline[],
+  protectedDbUsers: ReadonlySet<string>,
+): string[] {
+  if (rules.length === 0) return ['no rules: every request is denied'];
+  return [...shadowedRules(rules), ...overlappingUsers(rules, protectedDbUsers)];
+}
+
+interface Filed {
+  readonly pattern: string;
+  readonly rule: RuleOutline;
+}
+
+const WILDCARD = /[*?]/;
+
+/** The literal start of a pattern's resource part (before its first wildcard). */
+function resourcePrefix(pattern: string): string | undefined {
+  const resource = splitArn(pattern)?.[5];
+  if (resource === undefined) return undefined;
+  const cut = resource.search(WILDCARD);
+  return cut === -1 ? resource : resource.slice(0, cut);
+}
+
+/**
+ * The patterns of the rules seen so far, filed by the literal start of their resource, so that
+ * finding the ones that can cover a pattern takes a few lookups, not a pass over every rule: a
+ * pattern can only be covered by one whose literal resource start is a prefix of its own.
+ */
+class EarlierPatterns {
+  readonly #everyone: RuleOutline[] = [];
+  readonly #filed = new Map<string, Filed[]>();
+  readonly #unfiled: Filed[] = [];
+  readonly #lengths = new Set<number>();
+
+  add(rule: RuleOutline): void {
+    for (const pattern of rule.principals) {
+      const prefix = resourcePrefix(pattern);
+      if (pattern === '*') this.#everyone.push(rule);
+      else if (prefix === undefined) this.#unfiled.push({ pattern, rule });
+      else {
+        const bucket = this.#filed.get(prefix);
+        if (bucket) bucket.push({ pattern, rule });
+        else this.#filed.set(prefix, [{ pattern, rule }]);
+        this.#lengths.add(prefix.length);
+      }
+    }
+  }
+
+  /** The rules with a pattern that matches every principal `pattern` matches. */
+  covering(pattern: string): RuleOutline[] {
+    // Account roots, federated users and other ARNs only ever match a rule naming them exactly.
+    if (!WILDCARD.test(pattern) && principalFromArn(pattern).kind === 'other') {
+      return this.#candidates(pattern)
+        .filter((filed) => filed.pattern === pattern)
+        .map((filed) => filed.rule);
+    }
+    // A rule naming a role session pattern is also reached through the role's own ARN.
+    const session = /^arn:([^:]+):sts::([^:]+):assumed-role\/([^/]+)\/.+$/.exec(pattern);
+    const forms = session
+      ? [pattern, `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`]
+      : [pattern];
+    const found = forms.flatMap((form) =>
+      this.#candidates(form)
+        .filter((filed) => patternCovers(filed.pattern, form))
+        .map((filed) => filed.rule),
+    );
+    return [...this.#everyone, ...found];
+  }
+
+  #candidates(pattern: string): Filed[] {
+    const prefix = resourcePrefix(pattern);
+    if (prefix === undefined) return this.#unfiled;
+    const found = [...this.#unfiled];
+    for (const length of this.#lengths) {
+      if (length <= prefix.length) found.push(...(this.#filed.get(prefix.slice(0, length)) ?? []));
+    }
+    return found;
+  }
+}
+
+function shadowedRules(rules: readonly RuleOutline[]): string[] {
+  const warnings: string[] = [];
+  const earlier = new EarlierPatterns();
+  for (const rule of rules) {
+    const covering = rule.principals.map((pattern) => earlier.covering(pattern));
+    earlier.add(rule);
+    if (covering.length === 0 || covering.some((found) => found.length === 0)) continue;
+    const by = [...new Set(covering.flat())].sort((x, y) => x.index - y.index).map(label);
+    warnings.push(
+      `${label(rule)} is never reached: ${by.join(', ')} already ${by.length === 1 ? 'matches' : 'match'} every principal it names`,
+    );
+  }
+  return warnings;
+}
+
+/** A regular expression for every name `template` can render. */
+function renderable(template: DbUserTemplate): RegExp {
+  const pattern = template.source
+    .split(/(\$\{[^}]*\})/)
+    .map((part) =>
+      part.startsWith('${')
+        ? part === '${accountId}'
+          ? '\\d{12}'
+          : VARIABLE_VALUE
+        : part.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${pattern}$`);
+}
+
+/** The fixed db users in sorted order, so those sharing a template's literal start are a range. */
+function namesStartingWith(sorted: readonly string[], prefix: string): string[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] ?? '') < prefix) low = middle + 1;
+    else high = middle;
+  }
+  const found: string[] = [];
+  for (let i = low; i < sorted.length && sorted[i]?.startsWith(prefix); i += 1) {
+    found.push(sorted[i] ?? '');
+  }
+  return found;
+}
+
+function overlappingUsers(
+  rules: readonly RuleOutline[],
+  protectedDbUsers: ReadonlySet<string>,
+): string[] {
+  const fixedOwners = new Map<string, RuleOutline[]>();
+  for (const rule of rules) {
+    if (rule.dbUser === undefined || rule.dbUser.variables.size > 0 || rule.dbUser.source === '')
+      continue;
+    const name = rule.dbUser.source.toLowerCase();
+    fixedOwners.set(name, [...(fixedOwners.get(name) ?? []), rule]);
+  }
+  const fixedNames = [...fixedOwners.keys()].sort();
+  const warnings: string[] = [];
+  for (const rule of rules) {
+    if (rule.dbUser === undefined || rule.dbUser.variables.size === 0) continue;
+    const renders = renderable(rule.dbUser);
+    const literalStart = rule.dbUser.source.split('${')[0]?.toLowerCase() ?? '';
+    for (const name of namesStartingWith(fixedNames, literalStart)) {
+      if (!renders.test(name)) continue;
+      for (const other of fixedOwners.get(name) ?? []) {
+        warnings.push(
+          `${label(rule)} dbUser "${rule.dbUser.source}" can render "${name}", the fixed db user of ${label(other)}`,
+        );
+      }
+    }
+    const protectedNames = [...protectedDbUsers, 'rdsdb'].filter(
+      (name) => renders.test(name) || (isSystemUser(name) && renders.test(`${name}x`)),
+    );
+    if (protectedNames.length > 0) {
+      warnings.push(
+        `${label(rule)} dbUser "${rule.dbUser.source}" can render the protected db user ${protectedNames.map((name) => `"${name}"`).join(', ')} (always denied)`,
+      );
+    }
+  }
+  return warnings;
+}
