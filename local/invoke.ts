@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prepareLocalAws } from './emulator.js';
 import { lambdaContext } from './lambda-context.js';
@@ -21,18 +21,22 @@ if (!functionName || !eventFile) {
 }
 
 const template = readTemplate();
-const resources = Object.entries(template.Resources);
+/** The function's name: its esbuild entry point's, as `npm run build` names dist/<name>/. */
+const nameOf = (resource: { Metadata?: Record<string, unknown> }) => {
+  const properties = resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined;
+  return basename(properties?.EntryPoints?.[0] ?? '', extname(properties?.EntryPoints?.[0] ?? ''));
+};
 const [logicalId, fn] =
-  resources.find(
+  Object.entries(template.Resources).find(
     ([id, resource]) =>
       resource.Type === 'AWS::Serverless::Function' &&
-      (id === functionName || String(resource.Properties?.Handler).startsWith(`${functionName}.`)),
+      (id === functionName || nameOf(resource) === functionName),
   ) ?? [];
 if (!logicalId || !fn) {
   console.error(`no function "${functionName}" in template.yaml`);
   process.exit(2);
 }
-const bundleName = String(fn.Properties?.Handler).replace(/\.handler$/, '');
+const bundleName = nameOf(fn);
 
 const variablesOf = (owner: Record<string, unknown> | undefined) =>
   (owner?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};

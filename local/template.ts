@@ -38,13 +38,22 @@ const cloudFormationTags: Tags = [
   })),
 ];
 
+export interface CloudFormationResource {
+  Type: string;
+  Condition?: string;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+
 export interface CloudFormationTemplate {
+  Transform?: string | string[];
   Parameters?: Record<string, Record<string, unknown>>;
+  Conditions?: Record<string, unknown>;
   Globals?: Record<string, Record<string, unknown>>;
-  Resources: Record<
-    string,
-    { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
-  >;
+  Resources: Record<string, CloudFormationResource>;
   Outputs?: Record<string, unknown>;
 }
 

@@ -10,11 +10,13 @@ import { readTemplate } from '../local/template.js';
  */
 interface EsbuildProperties {
   EntryPoints: string[];
+  EntryNames?: string;
   Format?: 'esm' | 'cjs';
   Target?: string;
   Minify?: boolean;
   Sourcemap?: boolean;
-  SourcesContent?: boolean;
+  /** A string, because `sam build` passes a boolean option only when it is true. */
+  SourcesContent?: boolean | 'true' | 'false';
   KeepNames?: boolean;
   TreeShaking?: boolean;
   MainFields?: string;
@@ -23,7 +25,10 @@ interface EsbuildProperties {
   OutExtension?: string[];
 }
 
-/** Translates SAM's esbuild BuildProperties to esbuild options, as aws-lambda-builders does. */
+/**
+ * Translates SAM's esbuild BuildProperties to esbuild options, as aws-lambda-builders turns them
+ * into esbuild's command line (a test builds with that command line and compares the files).
+ */
 function esbuildOptions(properties: EsbuildProperties): BuildOptions {
   const pairs = (entries: string[] = []) =>
     Object.fromEntries(entries.map((entry) => entry.split(/=(.*)/s, 2) as [string, string]));
@@ -34,7 +39,8 @@ function esbuildOptions(properties: EsbuildProperties): BuildOptions {
     target: properties.Target?.toLowerCase() ?? 'es2020',
     minify: properties.Minify ?? true,
     sourcemap: properties.Sourcemap ?? false,
-    sourcesContent: properties.SourcesContent ?? true,
+    sourcesContent: String(properties.SourcesContent ?? true) === 'true',
+    ...(properties.EntryNames && { entryNames: properties.EntryNames }),
     keepNames: properties.KeepNames ?? false,
     treeShaking: properties.TreeShaking,
     mainFields: properties.MainFields?.split(','),
@@ -93,7 +99,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const { name, entry, options } of templateBundles()) {
     const { metafile } = await build({
       ...options,
-      entryPoints: { index: entry },
+      entryPoints: [entry],
       outdir: `dist/${name}`,
       metafile: true,
       logLevel: 'warning',

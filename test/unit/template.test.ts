@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
+import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../functions/adapters/policy-file.js';
+import { CLIENT_CONFIG } from '../../functions/commons/clients/config.js';
 import { readTemplate } from '../../local/template.js';
+import { condition, type Deployment, evaluate } from '../support/cfn-evaluate.js';
 
 const template = readTemplate();
 const resources = Object.entries(template.Resources);
@@ -10,26 +14,106 @@ const ofType = (type: string) => resources.filter(([, resource]) => resource.Typ
 const functions = ofType('AWS::Serverless::Function');
 
 interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: unknown;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Every IAM statement the template grants, inline function policies and role policies alike. */
-function statements(): Statement[] {
-  const fromFunctions = functions.flatMap(
-    ([, fn]) => (fn.Properties?.Policies as { Statement: Statement[] }[] | undefined) ?? [],
+/** A deployment of the template with these parameter values (defaults for the rest). */
+function deployment(parameters: Record<string, string | string[]> = {}): Deployment {
+  const defaults = Object.fromEntries(
+    Object.entries(template.Parameters ?? {}).map(([name, parameter]) => {
+      const { Type, Default } = parameter as { Type: string; Default?: unknown };
+      const value = String(Default ?? '');
+      return [
+        name,
+        Type === 'CommaDelimitedList' ? (value === '' ? [''] : value.split(',')) : value,
+      ];
+    }),
   );
-  const forEach = (template.Resources as Record<string, unknown>)[
-    'Fn::ForEach::ClusterCredentialsPolicies'
-  ] as [
+  return {
+    parameters: { ...defaults, ...parameters },
+    conditions: (template.Conditions ?? {}) as Record<string, unknown>,
+    // SAM adds a role to every function and state machine that names none.
+    resources: new Set(
+      Object.entries(template.Resources).flatMap(([id, resource]) =>
+        resource.Type.startsWith('AWS::Serverless::') ? [id, `${id}Role`] : [id],
+      ),
+    ),
+  };
+}
+
+/** What a resource's properties say once deployed with `parameters`. */
+const deployed = (id: string, parameters: Record<string, string | string[]> = {}) =>
+  evaluate(template.Resources[id]?.Properties ?? {}, deployment(parameters)) as Record<
     string,
-    unknown,
-    Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }>,
-  ];
-  const fromRolePolicies = Object.values(forEach[2]).map(
-    (policy) => policy.Properties.PolicyDocument,
+    unknown
+  >;
+
+/** The statements of a deployed policy document. */
+const statementsOf = (document: unknown) => (document as { Statement: Statement[] }).Statement;
+
+/** Every IAM statement the template grants, inline function policies and role policies alike. */
+function statements(parameters: Record<string, string | string[]> = {}): Statement[] {
+  const fromFunctions = functions.flatMap(
+    ([id]) => (deployed(id, parameters).Policies as { Statement: Statement[] }[] | undefined) ?? [],
   );
-  return [...fromFunctions, ...fromRolePolicies].flatMap((document) => document.Statement);
+  const fromPolicies = ['RedshiftCredentialsPolicy', 'WorkflowExecutionsPolicy'].map(
+    (id) => deployed(id, parameters).PolicyDocument,
+  );
+  return [...fromFunctions, ...fromPolicies].flatMap(statementsOf);
+}
+
+/** template.yaml as SAM's translator turns it into CloudFormation. */
+function translateWithSam(): { Resources: Record<string, unknown> } {
+  const output = execFileSync('python3', ['test/support/sam-translate.py', 'template.yaml'], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as { Resources: Record<string, unknown> };
+}
+
+/** The resources a resource refers to (Ref, Fn::GetAtt, ${X} in Fn::Sub, DependsOn). */
+function referencesOf(node: unknown, ids: ReadonlySet<string>, found = new Set<string>()) {
+  if (Array.isArray(node)) {
+    for (const item of node) referencesOf(item, ids, found);
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      const named =
+        key === 'Ref' || key === 'DependsOn'
+          ? [value].flat()
+          : key === 'Fn::GetAtt'
+            ? [String([value].flat()[0]).split('.')[0]]
+            : key === 'Fn::Sub'
+              ? [...String([value].flat()[0]).matchAll(/\$\{([^!}][^}.]*)/g)].map(([, id]) => id)
+              : [];
+      for (const id of named) if (typeof id === 'string' && ids.has(id)) found.add(id);
+      referencesOf(value, ids, found);
+    }
+  }
+  return found;
+}
+
+/** A dependency cycle, as the list of resources around it, or undefined. */
+function findCycle(dependencies: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
+  const done = new Set<string>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (path.includes(id)) return [...path, id];
+    if (done.has(id)) return undefined;
+    for (const next of dependencies.get(id) ?? []) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle) return cycle;
+    }
+    done.add(id);
+    return undefined;
+  };
+  for (const id of dependencies.keys()) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
 
 describe('template.yaml', () => {
@@ -42,14 +126,32 @@ describe('template.yaml', () => {
     });
   });
 
-  it('names each handler after its esbuild entry point, as sam build flattens the output', () => {
+  it('names each handler after the file its esbuild entry point becomes (EntryNames), as sam build writes it', () => {
     for (const [, fn] of functions) {
-      const entry =
-        ((fn.Metadata?.BuildProperties ?? {}) as { EntryPoints?: string[] }).EntryPoints?.[0] ?? '';
+      const properties = (fn.Metadata?.BuildProperties ?? {}) as {
+        EntryPoints?: string[];
+        EntryNames?: string;
+      };
       expect(fn.Metadata?.BuildMethod).toBe('esbuild');
-      expect(existsSync(entry)).toBe(true);
-      expect(fn.Properties?.Handler).toBe(`${basename(entry, extname(entry))}.handler`);
+      expect(existsSync(properties.EntryPoints?.[0] ?? '')).toBe(true);
+      expect(properties.EntryNames).toBe('index');
+      expect(fn.Properties?.Handler).toBe('index.handler');
     }
+  });
+
+  it('writes every esbuild option so that sam build passes it (a false boolean would be dropped)', () => {
+    for (const [, fn] of functions) {
+      const properties = (fn.Metadata?.BuildProperties ?? {}) as Record<string, unknown>;
+      const falseBooleans = Object.entries(properties).filter(([, value]) => value === false);
+
+      expect(falseBooleans).toEqual([]);
+      expect(properties.SourcesContent).toBe('false');
+    }
+  });
+
+  it('uses no transform that the SAM CLI must be told to enable', () => {
+    expect([template.Transform].flat()).toEqual(['AWS::Serverless-2016-10-31']);
+    expect(readFileSync('template.yaml', 'utf8')).not.toMatch(/Fn::ForEach|LanguageExtensions/);
   });
 
   it('mounts the policy layer so that POLICY_FILE names a valid policy under /opt', () => {
@@ -89,24 +191,129 @@ describe('template.yaml', () => {
     for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBeDefined();
   });
 
-  it('never grants the Redshift credential actions on Resource "*"', () => {
-    const credentialActions = [
-      'redshift:GetClusterCredentials',
-      'redshift:JoinGroup',
-      'redshift:CreateClusterUser',
-    ];
-    const granted = statements().filter((statement) =>
-      [statement.Action].flat().some((action) => credentialActions.includes(action)),
+  it('grants the Redshift credential actions only on the listed clusters, in this region', () => {
+    const granted = statements({ RedshiftClusterIdentifiers: ['examplecluster', 'prod-dwh'] })
+      .filter((statement) => statement.Effect === 'Allow')
+      .filter((statement) =>
+        [statement.Action].flat().some((a) => /Cluster(Credentials|User)|JoinGroup/.test(a)),
+      );
+
+    expect(
+      granted.map((statement) => ({
+        action: statement.Action,
+        resource: statement.Resource,
+        region: statement.Condition?.StringEquals?.['aws:RequestedRegion'],
+      })),
+    ).toEqual([
+      {
+        action: 'redshift:GetClusterCredentials',
+        resource: [
+          'arn:*:redshift:*:*:dbuser:examplecluster/*',
+          'arn:*:redshift:*:*:dbuser:prod-dwh/*',
+          'arn:*:redshift:*:*:dbname:examplecluster/*',
+          'arn:*:redshift:*:*:dbname:prod-dwh/*',
+        ],
+        region: 'us-east-1',
+      },
+      {
+        action: 'redshift:JoinGroup',
+        resource: [
+          'arn:*:redshift:*:*:dbgroup:examplecluster/*',
+          'arn:*:redshift:*:*:dbgroup:prod-dwh/*',
+        ],
+        region: 'us-east-1',
+      },
+      {
+        action: 'redshift:CreateClusterUser',
+        resource: [
+          'arn:*:redshift:*:*:dbuser:examplecluster/*',
+          'arn:*:redshift:*:*:dbuser:prod-dwh/*',
+        ],
+        region: 'us-east-1',
+      },
+    ]);
+  });
+
+  it('denies the functions credentials for the named admin users and rdsdb on every cluster', () => {
+    const denied = statements({ RedshiftAdminUsers: ['awsuser', 'admin'] }).filter(
+      (statement) => statement.Effect === 'Deny',
     );
 
-    expect(granted.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
-      [...credentialActions].sort(),
+    expect(denied).toEqual([
+      expect.objectContaining({
+        Action: ['redshift:GetClusterCredentials', 'redshift:CreateClusterUser'],
+        Resource: [
+          'arn:*:redshift:*:*:dbuser:*/rdsdb*',
+          'arn:*:redshift:*:*:dbuser:*/awsuser',
+          'arn:*:redshift:*:*:dbuser:*/admin',
+        ],
+      }),
+    ]);
+  });
+
+  it('tells each issuing function which clusters it was granted, and the API function its API stage', () => {
+    const api = deployed('CredentialsApiFunction', { RedshiftClusterIdentifiers: ['a', 'b'] });
+    const task = deployed('CredentialsTaskFunction', { RedshiftClusterIdentifiers: ['a', 'b'] });
+    const stage = template.Resources.CredentialsApi?.Properties?.StageName;
+
+    expect(api.Environment).toEqual({
+      Variables: expect.objectContaining({
+        GRANTED_CLUSTERS: 'a,b',
+        API_ID: '<CredentialsApi>',
+        API_STAGE: stage,
+      }),
+    });
+    expect(task.Environment).toEqual({
+      Variables: expect.objectContaining({ GRANTED_CLUSTERS: 'a,b' }),
+    });
+  });
+
+  it('integrates the API with the function by the name the function is given', () => {
+    const api = deployed('CredentialsApi');
+    const fn = deployed('CredentialsApiFunction');
+    const body = api.DefinitionBody as {
+      paths: Record<string, { post: { 'x-amazon-apigateway-integration': { uri: string } } }>;
+    };
+
+    expect(fn.FunctionName).toBe('vendor-credentials-api');
+    expect(body.paths['/credentials']?.post['x-amazon-apigateway-integration'].uri).toBe(
+      'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:vendor-credentials-api/invocations',
     );
-    for (const statement of granted) {
-      const arns = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
-      for (const arn of arns)
-        expect(arn).toMatch(/:(dbuser|dbname|dbgroup):\$\{ClusterIdentifier\}\/\*/);
+  });
+
+  it('translates with SAM into a template without circular dependencies', () => {
+    const translated = translateWithSam();
+    const dependencies = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(translated.Resources)) {
+      dependencies.set(id, referencesOf(resource, new Set(Object.keys(translated.Resources))));
     }
+
+    expect(findCycle(dependencies)).toBeUndefined();
+    expect(dependencies.get('CredentialsApiFunction')).toContain('CredentialsApi');
+  });
+
+  it.each([
+    // Sequential AWS calls on a cold container: the target lookup, then the credential.
+    ['CredentialsApiFunction', ['DescribeClusters', 'GetClusterCredentials']],
+    // The execution, the target lookup, the credential, then encrypting the output.
+    [
+      'CredentialsTaskFunction',
+      ['DescribeExecution', 'DescribeClusters', 'GetClusterCredentials', 'Encrypt'],
+    ],
+  ])('gives %s a timeout that covers its AWS calls’ worst case, retries included', (id, calls) => {
+    const { maxAttempts, requestHandler } = CLIENT_CONFIG;
+    const retries = maxAttempts - 1;
+    // Each retry waits the SDK's backoff (a random share of base x 2^retry, capped), plus up to
+    // 5 s more when the service sends a retry-after hint.
+    const backoffMs = Array.from(
+      { length: retries },
+      (_, retry) => Math.min(MAXIMUM_RETRY_DELAY, Retry.throttlingDelay() * 2 ** retry) + 5_000,
+    ).reduce((sum, ms) => sum + ms, 0);
+    const perCallMs =
+      maxAttempts * (requestHandler.connectionTimeout + requestHandler.requestTimeout) + backoffMs;
+    const timeoutSeconds = Number(template.Resources[id]?.Properties?.Timeout);
+
+    expect(timeoutSeconds * 1000).toBeGreaterThanOrEqual(calls.length * perCallMs);
   });
 
   it('has environment overrides in events/env.json only for functions the template defines', () => {
@@ -119,53 +326,77 @@ describe('template.yaml', () => {
 });
 
 describe('template.yaml, Step Functions path', () => {
-  const resource = (id: string) => template.Resources[id]?.Properties ?? {};
-  const keyStatements = (
-    resource('TaskOutputKey').KeyPolicy as { Statement: unknown[] }
-  ).Statement.map(
-    (statement) =>
-      (statement as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If']?.[1] ?? statement,
-  ) as {
-    Sid: string;
-    Principal: { AWS: unknown };
-    Action: string | string[];
-    Condition?: unknown;
-  }[];
-  const executionContext = {
-    StringLike: {
-      'kms:EncryptionContext:executionArn': {
-        'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:*',
-      },
-    },
+  const WORKFLOWS = { WorkflowStateMachineNames: ['nightly-load', 'hourly-sync'] };
+  const CONSUMERS = {
+    TaskOutputConsumerRoleArns: ['arn:aws:iam::123456789012:role/nightly-load-consumer'],
+  };
+  const keyStatements = (parameters: Record<string, string | string[]> = {}) =>
+    statementsOf(deployed('TaskOutputKey', parameters).KeyPolicy);
+  const using = (action: RegExp, parameters: Record<string, string | string[]> = {}) =>
+    keyStatements(parameters).filter((s) => [s.Action].flat().some((a) => action.test(a)));
+  const contextKeysPinned = {
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['executionArn'] },
   };
 
-  it('lets only the task function encrypt, and only with an executionArn context', () => {
-    const encrypting = keyStatements.filter((s) =>
-      [s.Action].flat().some((a) => /^kms:(Encrypt|\*)$/.test(a)),
-    );
-
-    expect(encrypting).toEqual([
+  it('lets only the task function encrypt, and only with an executionArn context alone', () => {
+    expect(using(/^kms:(Encrypt|\*)$/)).toEqual([
       expect.objectContaining({
-        Principal: { AWS: { 'Fn::GetAtt': ['CredentialsTaskFunctionRole', 'Arn'] } },
-        Condition: executionContext,
+        Principal: { AWS: '<CredentialsTaskFunctionRole.Arn>' },
+        Condition: {
+          StringLike: {
+            'kms:EncryptionContext:executionArn':
+              'arn:aws:states:us-east-1:123456789012:execution:*',
+          },
+          ...contextKeysPinned,
+        },
       }),
     ]);
   });
 
-  it('lets only the consumer roles decrypt, and only with an executionArn context', () => {
-    const decrypting = keyStatements.filter((s) =>
-      [s.Action].flat().some((a) => /^kms:(Decrypt|\*)$/.test(a)),
-    );
+  it('lets each consumer decrypt only for the named workflow its tag names, never any execution', () => {
+    const decrypting = using(/^kms:(Decrypt|\*)$/, { ...WORKFLOWS, ...CONSUMERS });
 
-    expect(decrypting.map((s) => s.Principal.AWS)).toEqual([
-      { 'Fn::GetAtt': ['ExampleConsumerFunctionRole', 'Arn'] },
-      { Ref: 'TaskOutputConsumerRoleArns' },
+    expect(decrypting).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: '<ExampleConsumerFunctionRole.Arn>' },
+        Condition: {
+          StringLike: {
+            'kms:EncryptionContext:executionArn':
+              'arn:aws:states:us-east-1:123456789012:execution:vendor-example-etl:*',
+          },
+          ...contextKeysPinned,
+        },
+      }),
+      expect.objectContaining({
+        Principal: { AWS: CONSUMERS.TaskOutputConsumerRoleArns },
+        Condition: {
+          StringEquals: {
+            'aws:PrincipalTag/RedshiftCredentialsWorkflow': WORKFLOWS.WorkflowStateMachineNames,
+          },
+          StringLike: {
+            'kms:EncryptionContext:executionArn':
+              'arn:aws:states:us-east-1:123456789012:execution:${aws:PrincipalTag/RedshiftCredentialsWorkflow}:*',
+          },
+          ...contextKeysPinned,
+        },
+      }),
     ]);
-    for (const statement of decrypting) expect(statement.Condition).toEqual(executionContext);
+    for (const statement of decrypting) {
+      expect(JSON.stringify(statement.Condition)).not.toMatch(/execution:\*"/);
+    }
+  });
+
+  it('lets nobody but the example consumer decrypt until workflows and consumers are both named', () => {
+    for (const parameters of [{}, WORKFLOWS, CONSUMERS]) {
+      expect(using(/^kms:Decrypt$/, parameters).map((s) => s.Principal)).toEqual([
+        { AWS: '<ExampleConsumerFunctionRole.Arn>' },
+      ]);
+    }
+    expect(using(/^kms:Decrypt$/, { DeployExampleWorkflow: 'false' })).toEqual([]);
   });
 
   it('gives the account administration of the key but no use of it', () => {
-    const [admin] = keyStatements;
+    const [admin] = keyStatements();
 
     expect(admin?.Sid).toBe('AccountAdministersButCannotUseTheKey');
     expect(
@@ -177,24 +408,42 @@ describe('template.yaml, Step Functions path', () => {
     ).toEqual([]);
   });
 
-  it('points the task function at the key and scopes DescribeExecution to executions', () => {
-    const task = resource('CredentialsTaskFunction');
-    const describe = (task.Policies as { Statement: Statement[] }[])
-      .flatMap((policy) => policy.Statement)
-      .filter((statement) => statement.Action === 'states:DescribeExecution');
+  it('points the task function at the key and lets it describe only the named workflows’ executions', () => {
+    const task = deployed('CredentialsTaskFunction');
+    const describe = (parameters: Record<string, string | string[]>) =>
+      statements(parameters).filter((statement) => statement.Action === 'states:DescribeExecution');
 
-    expect(
-      (task.Environment as { Variables: Record<string, unknown> }).Variables.TASK_OUTPUT_KEY_ID,
-    ).toEqual({
-      'Fn::GetAtt': ['TaskOutputKey', 'Arn'],
+    expect((task.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      TASK_OUTPUT_KEY_ID: '<TaskOutputKey.Arn>',
     });
-    expect(describe.map((statement) => JSON.stringify(statement.Resource))).toEqual([
-      expect.stringContaining(':execution:${AWS::StackName}-example-etl:*'),
+    expect(describe(WORKFLOWS)).toEqual([
+      expect.objectContaining({
+        Resource: [
+          'arn:aws:states:us-east-1:123456789012:execution:vendor-example-etl:*',
+          'arn:*:states:*:*:execution:nightly-load:*',
+          'arn:*:states:*:*:execution:hourly-sync:*',
+        ],
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+      }),
     ]);
+    expect(template.Resources.WorkflowExecutionsPolicy?.Condition).toBe('DescribesExecutions');
+    expect(condition('DescribesExecutions', deployment({ DeployExampleWorkflow: 'false' }))).toBe(
+      false,
+    );
+  });
+
+  it('makes the example workflow, its consumer and their log optional, and leaves them out of [prod]', () => {
+    const examples = ['ExampleWorkflow', 'ExampleConsumerFunction', 'ExampleConsumerLogGroup'];
+
+    for (const id of examples) expect(template.Resources[id]?.Condition).toBe('DeployExample');
+    expect(condition('DeployExample', deployment({ DeployExampleWorkflow: 'false' }))).toBe(false);
+    expect(readFileSync('samconfig.toml', 'utf8')).toMatch(
+      /\[prod\.deploy\.parameters\][^[]*DeployExampleWorkflow=\\"false\\"/,
+    );
   });
 
   it('runs the example workflow as a Standard state machine whose definition it fills in completely', () => {
-    const workflow = resource('ExampleWorkflow');
+    const workflow = template.Resources.ExampleWorkflow?.Properties ?? {};
     const definition = readFileSync(String(workflow.DefinitionUri), 'utf8');
     const placeholders = [...definition.matchAll(/\$\{(\w+)\}/g)].map(([, name]) => name);
 
@@ -255,44 +504,71 @@ describe('template.yaml, least privilege', () => {
     }
   });
 
-  it('gives the API a resource policy that denies principals outside the allowed accounts or organisation', () => {
-    const [, api] = ofType('AWS::Serverless::Api')[0] ?? [];
-    const auth = (api?.Properties?.Auth ?? {}) as {
-      ResourcePolicy?: { CustomStatements?: Record<string, unknown>[] };
-    };
-    const statements = auth.ResourcePolicy?.CustomStatements ?? [];
-    const deny = statements.find((statement) => statement.Effect === 'Deny');
+  const resourcePolicy = (parameters: Record<string, string | string[]> = {}) =>
+    statementsOf(
+      (deployed('CredentialsApi', parameters).DefinitionBody as Record<string, unknown>)[
+        'x-amazon-apigateway-policy'
+      ],
+    );
+  const OWN_ACCOUNT = '123456789012';
+
+  it.each([
+    ['defaults', {}],
+    ['other accounts named', { AllowedCallerAccountIds: ['210987654321', '111122223333'] }],
+    ['an organisation named', { AllowedCallerOrgId: 'o-abcdef1234' }],
+  ])(
+    'admits no principal of the API’s own account without an identity policy (%s)',
+    (_, parameters) => {
+      for (const statement of resourcePolicy(parameters).filter((s) => s.Effect === 'Allow')) {
+        const principal = statement.Principal as '*' | { AWS: string[] };
+        if (principal === '*') {
+          expect(statement.Condition?.StringNotEquals?.['aws:PrincipalAccount']).toBe(OWN_ACCOUNT);
+        } else {
+          expect(principal.AWS).not.toContain(OWN_ACCOUNT);
+          expect(principal.AWS.length).toBeGreaterThan(0);
+        }
+      }
+    },
+  );
+
+  it('allows other accounts and the organisation only when the parameters name them', () => {
+    expect(resourcePolicy().filter((s) => s.Effect === 'Allow')).toEqual([]);
+    expect(
+      resourcePolicy({
+        AllowedCallerAccountIds: ['210987654321'],
+        AllowedCallerOrgId: 'o-abcdef1234',
+      })
+        .filter((s) => s.Effect === 'Allow')
+        .map((s) => s.Sid),
+    ).toEqual(['NamedAccountsInvoke', 'OrganizationAccountsInvoke']);
+  });
+
+  it('denies every principal outside this account, the named accounts and the organisation', () => {
+    const deny = resourcePolicy({ AllowedCallerAccountIds: ['210987654321'] }).find(
+      (s) => s.Effect === 'Deny',
+    );
 
     expect(deny).toMatchObject({
       Principal: '*',
       Action: 'execute-api:Invoke',
       Condition: {
         StringNotEquals: {
-          'aws:PrincipalAccount': {
-            'Fn::If': [
-              'HasCallerAccounts',
-              { Ref: 'AllowedCallerAccountIds' },
-              [{ Ref: 'AWS::AccountId' }],
-            ],
-          },
-          'aws:PrincipalOrgID': {
-            'Fn::If': ['HasCallerOrg', { Ref: 'AllowedCallerOrgId' }, 'o-none'],
-          },
+          'aws:PrincipalAccount': [OWN_ACCOUNT, '210987654321'],
+          'aws:PrincipalOrgID': 'o-none',
         },
       },
     });
   });
 
-  it('lets the functions use Redshift credentials only on the parameterised clusters', () => {
-    const forEach = (template.Resources as Record<string, unknown>)[
-      'Fn::ForEach::ClusterCredentialsPolicies'
-    ] as [string, unknown, Record<string, { Properties: { Roles: unknown[] } }>];
+  it('orders the API after the account’s logging role setting, and keeps that role when the stack goes', () => {
+    const ready = template.Resources[String(template.Resources.CredentialsApi?.DependsOn)];
 
-    expect(forEach[0]).toBe('ClusterIdentifier');
-    expect(forEach[1]).toEqual({ Ref: 'RedshiftClusterIdentifiers' });
-    expect(Object.values(forEach[2])[0]?.Properties.Roles).toEqual([
-      { Ref: 'CredentialsApiFunctionRole' },
-      { Ref: 'CredentialsTaskFunctionRole' },
-    ]);
+    expect(evaluate(ready?.Metadata, deployment({ CreateApiGatewayLoggingRole: 'true' }))).toEqual({
+      AccountSetting: '<ApiGatewayAccount>',
+    });
+    expect(template.Resources.ApiGatewayLoggingRole).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 });

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readTemplate } from '../../local/template.js';
+import { captureOutput, lambdaContext, readEvent } from '../support/lambda.js';
+
+/**
+ * `sam build` with a stock SAM CLI, as its esbuild builder (aws-lambda-builders,
+ * workflows/nodejs_npm_esbuild) does it: copy CodeUri to a scratch directory without
+ * node_modules, `npm install --omit=dev` there, take esbuild from that install, and run it with
+ * the template's BuildProperties turned into command-line flags. The SAM CLI cannot run here, so
+ * this does what it does, step by step.
+ */
+const SAM_EXCLUDES = new Set(['.aws-sam', '.git', 'node_modules']);
+
+/** SAM CLI: PascalCase BuildProperties become snake_case builder options. */
+const snakeCase = (key: string) => key.replace(/(?<!^)(?=[A-Z])/g, '_').toLowerCase();
+
+/** aws-lambda-builders' EsbuildCommandBuilder: entry points, defaults, then each option. */
+function samEsbuildArguments(properties: Record<string, unknown>, outdir: string): string[] {
+  const options = Object.fromEntries(
+    Object.entries(properties).map(([key, value]) => [snakeCase(key), value]),
+  );
+  const flag = (key: string) => `--${key.replaceAll('_', '-')}`;
+  const args = [...(options.entry_points as string[])];
+  args.push('--bundle', '--platform=node', `--outdir=${outdir}`);
+  if (!('target' in options)) args.push('--target=es2020');
+  if (!('format' in options)) args.push('--format=cjs');
+  if (!('minify' in options)) args.push('--minify');
+  for (const [key, value] of Object.entries(options)) {
+    if (['bundle', 'platform', 'outdir', 'use_npm_ci', 'entry_points'].includes(key)) continue;
+    if (typeof value === 'boolean') {
+      if (value) args.push(flag(key));
+    } else if (typeof value === 'string') {
+      args.push(`${flag(key)}=${value}`);
+    } else if (Array.isArray(value)) {
+      for (const item of value) args.push(`${flag(key)}:${item}`);
+    } else {
+      throw new Error(`sam build cannot pass ${key}: ${JSON.stringify(value)}`);
+    }
+  }
+  return args;
+}
+
+const functions = Object.entries(readTemplate().Resources).filter(
+  ([, resource]) =>
+    resource.Type === 'AWS::Serverless::Function' && resource.Metadata?.BuildMethod === 'esbuild',
+);
+let scratch: string;
+let esbuild: string;
+const artifacts = new Map<string, string>();
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'sam-build-scratch-'));
+  cpSync('.', scratch, { recursive: true, filter: (source) => !SAM_EXCLUDES.has(source) });
+  execFileSync('npm', ['install', '-q', '--no-audit', '--no-save', '--unsafe-perm', '--omit=dev'], {
+    cwd: scratch,
+    stdio: 'pipe',
+  });
+  const root = execFileSync('npm', ['root'], { cwd: scratch, encoding: 'utf8' }).trim();
+  esbuild = join(root, '.bin', 'esbuild');
+  for (const [id, resource] of functions) {
+    const outdir = mkdtempSync(join(tmpdir(), `sam-build-${id}-`));
+    if (existsSync(esbuild)) {
+      execFileSync(
+        esbuild,
+        samEsbuildArguments(resource.Metadata?.BuildProperties as Record<string, unknown>, outdir),
+        {
+          cwd: scratch,
+          stdio: 'pipe',
+        },
+      );
+    }
+    artifacts.set(id, outdir);
+  }
+}, 120_000);
+
+afterAll(() => {
+  delete process.env.AWS_ENDPOINT_URL;
+});
+
+describe('sam build, as the SAM CLI’s esbuild builder does it', () => {
+  it('finds esbuild in the production install of the project, as sam build looks for it', () => {
+    expect(existsSync(esbuild)).toBe(true);
+  });
+
+  it.each(functions.map(([id, resource]) => [id, resource] as const))(
+    'builds %s into exactly the files npm run build writes',
+    (id, resource) => {
+      const entry =
+        (resource.Metadata?.BuildProperties as { EntryPoints: string[] }).EntryPoints[0] ?? '';
+      const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
+      const built = artifacts.get(id) ?? '';
+      const handlerFile = `${String(resource.Properties?.Handler).replace(/\.handler$/, '')}.mjs`;
+
+      expect(readFileSync(join(built, handlerFile))).toEqual(
+        readFileSync(`dist/${name}/index.mjs`),
+      );
+      const samMap = JSON.parse(readFileSync(join(built, `${handlerFile}.map`), 'utf8'));
+      const npmMap = JSON.parse(readFileSync(`dist/${name}/index.mjs.map`, 'utf8'));
+      expect(samMap.sourcesContent).toBeUndefined();
+      expect(samMap.mappings).toBe(npmMap.mappings);
+    },
+  );
+
+  it('produces a credentials-api bundle whose handler answers a signed request', async () => {
+    captureOutput();
+    process.env.AWS_ENDPOINT_URL = inject('motoEndpoint');
+    process.env.POLICY_FILE = 'local/policy.yaml';
+    const bundle = pathToFileURL(
+      join(artifacts.get('CredentialsApiFunction') ?? '', 'index.mjs'),
+    ).href;
+    const { handler } = (await import(bundle)) as {
+      handler: (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+    };
+
+    const response = await handler(readEvent('api-iam-user.json'), lambdaContext);
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ dbUser: 'IAM:reporting' });
+  });
+});
