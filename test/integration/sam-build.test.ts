@@ -91,8 +91,8 @@ describe('sam build, as the SAM CLI’s esbuild builder does it', () => {
   it.each(functions.map(([id, resource]) => [id, resource] as const))(
     'builds %s into exactly the files npm run build writes',
     (id, resource) => {
-      const entry =
-        (resource.Metadata?.BuildProperties as { EntryPoints: string[] }).EntryPoints[0] ?? '';
+      const properties = resource.Metadata?.BuildProperties as { EntryPoints?: string[] };
+      const entry = properties?.EntryPoints?.[0] ?? '';
       const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
       const built = artifacts.get(id) ?? '';
       const handlerFile = `${String(resource.Properties?.Handler).replace(/\.handler$/, '')}.mjs`;
