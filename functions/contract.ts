@@ -32,7 +32,10 @@ export interface CredentialsDestination {
   /** ISO 8601: when the password stops working. */
   readonly expiration: string;
   readonly target: string;
-  readonly clusterIdentifier: string;
+  /** A provisioned cluster's identifier; a Serverless target carries `workgroupName` instead. */
+  readonly clusterIdentifier?: string;
+  /** A Serverless workgroup's name; a provisioned target carries `clusterIdentifier` instead. */
+  readonly workgroupName?: string;
   readonly database: string;
   readonly dbGroups: readonly string[];
   readonly host: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PolicyError } from '../domain/errors.js';
-import { type Policy, parsePolicy, ungrantedTargets } from '../domain/policy.js';
+import { type Grants, type Policy, parsePolicy, ungrantedTargets } from '../domain/policy.js';
 
 /** Reads, validates and compiles the policy file; throws PolicyError naming every problem. */
 export function readPolicyFile(file: string): Policy {
@@ -20,17 +20,17 @@ export function readPolicyFile(file: string): Policy {
 /**
  * Loads the policy at cold start. An invalid policy fails closed: each problem is logged with
  * file, rule and field, and the error is returned so every request is refused with PolicyError.
- * So does a target on a cluster the deployment does not grant (`grantedClusters`), which could
- * only ever fail upstream.
+ * So does a target in this account on a cluster or workgroup the deployment does not grant,
+ * which could only ever fail upstream.
  */
 export function loadPolicyOrFailClosed(
   file: string,
   logger: Logger,
-  grantedClusters?: ReadonlySet<string>,
+  grants: Grants = {},
 ): Policy | PolicyError {
   try {
     const policy = readPolicyFile(file);
-    const ungranted = grantedClusters ? ungrantedTargets(policy, grantedClusters) : [];
+    const ungranted = ungrantedTargets(policy, grants);
     if (ungranted.length > 0) throw new PolicyError(file, ungranted);
     for (const warning of policy.warnings) logger.warn('Access policy warning', { file, warning });
     logger.info('Access policy loaded', { file, rules: policy.rules.length });

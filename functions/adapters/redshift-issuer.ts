@@ -1,15 +1,23 @@
-import { GetClusterCredentialsCommand, type RedshiftClient } from '@aws-sdk/client-redshift';
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
+import { VendorError } from '../domain/errors.js';
 import type { CredentialIssuer } from '../domain/ports.js';
+import { issuingClusterIdentifier } from '../domain/targets.js';
+import type { TargetClients } from './target-clients.js';
 import { upstreamFailure } from './upstream-failure.js';
 
-/** Issues credentials with Redshift GetClusterCredentials; failures become vendor errors. */
-export function redshiftIssuer(redshift: RedshiftClient): CredentialIssuer {
+/**
+ * Issues credentials with Redshift GetClusterCredentials, in the target's region and as its
+ * role; a Serverless workgroup through its `redshift-serverless-<name>` identifier. Failures
+ * become vendor errors.
+ */
+export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
   return {
     async issue({ target, dbUser, database, dbGroups, durationSeconds, autoCreate }) {
       try {
+        const redshift = await clients.redshift(target);
         const reply = await redshift.send(
           new GetClusterCredentialsCommand({
-            ClusterIdentifier: target.clusterIdentifier,
+            ClusterIdentifier: issuingClusterIdentifier(target),
             DbUser: dbUser,
             DbName: database,
             ...(dbGroups.length > 0 && { DbGroups: [...dbGroups] }),
@@ -19,8 +27,13 @@ export function redshiftIssuer(redshift: RedshiftClient): CredentialIssuer {
         );
         return { dbUser: reply.DbUser, dbPassword: reply.DbPassword, expiration: reply.Expiration };
       } catch (error) {
-        throw upstreamFailure('GetClusterCredentials', error);
+        throw rethrown(error, 'GetClusterCredentials');
       }
     },
   };
+}
+
+/** A vendor error (an AssumeRole that failed on the way) as it is; anything else, mapped. */
+export function rethrown(error: unknown, operation: string, service = 'Redshift') {
+  return error instanceof VendorError ? error : upstreamFailure(operation, error, service);
 }

@@ -1,37 +1,91 @@
-import {
-  DescribeClustersCommand,
-  type DescribeClustersCommandOutput,
-  type RedshiftClient,
-} from '@aws-sdk/client-redshift';
+import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
+import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverless';
 import { UpstreamError } from '../domain/errors.js';
 import { keyedCache } from '../domain/keyed-cache.js';
 import type { TargetDescription, TargetDirectory } from '../domain/ports.js';
-import { upstreamFailure } from './upstream-failure.js';
+import type { Target } from '../domain/targets.js';
+import { rethrown } from './redshift-issuer.js';
+import type { TargetClients } from './target-clients.js';
 
 /**
- * Looks up a cluster's endpoint and master user with DescribeClusters, once per cluster per
- * container: they do not change while a cluster lives. A failed lookup is not cached.
+ * Looks up where a target listens and its admin user, once per target per container: a cluster
+ * with DescribeClusters (`MasterUsername`), a Serverless workgroup with GetWorkgroup and its
+ * namespace's GetNamespace (`adminUsername`). A failed lookup is not cached.
  */
-export function redshiftTargets(redshift: RedshiftClient): TargetDirectory {
-  const describe = keyedCache(async (clusterIdentifier: string): Promise<TargetDescription> => {
-    let reply: DescribeClustersCommandOutput;
-    try {
-      reply = await redshift.send(
-        new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
-      );
-    } catch (error) {
-      throw upstreamFailure('DescribeClusters', error);
-    }
-    const cluster = reply.Clusters?.[0];
-    const endpoint = cluster?.Endpoint;
-    if (!endpoint?.Address || endpoint.Port === undefined) {
-      throw new UpstreamError(`Redshift reported no endpoint for cluster ${clusterIdentifier}`);
-    }
-    return {
-      host: endpoint.Address,
-      port: endpoint.Port,
-      ...(cluster?.MasterUsername && { adminUser: cluster.MasterUsername }),
-    };
+export function redshiftTargets(clients: TargetClients): TargetDirectory {
+  const describe = keyedCache(
+    (target: Target): Promise<TargetDescription> =>
+      target.workgroupName !== undefined
+        ? describeWorkgroup(clients, target, target.workgroupName)
+        : describeCluster(clients, target, target.clusterIdentifier ?? ''),
+    // Everything that changes the answer: which cluster or workgroup, where, seen as whom.
+    ({ clusterIdentifier, workgroupName, region, roleArn }) =>
+      `${clusterIdentifier ?? ''}|${workgroupName ?? ''}|${region ?? ''}|${roleArn ?? ''}`,
+  );
+  return { describe };
+}
+
+async function describeCluster(
+  clients: TargetClients,
+  target: Target,
+  clusterIdentifier: string,
+): Promise<TargetDescription> {
+  let cluster: Awaited<ReturnType<typeof firstCluster>>;
+  try {
+    cluster = await firstCluster(clients, target, clusterIdentifier);
+  } catch (error) {
+    throw rethrown(error, 'DescribeClusters');
+  }
+  const endpoint = cluster?.Endpoint;
+  if (!endpoint?.Address || endpoint.Port === undefined) {
+    throw new UpstreamError(`Redshift reported no endpoint for cluster ${clusterIdentifier}`);
+  }
+  return {
+    host: endpoint.Address,
+    port: endpoint.Port,
+    ...(cluster?.MasterUsername && { adminUser: cluster.MasterUsername }),
+  };
+}
+
+async function firstCluster(clients: TargetClients, target: Target, clusterIdentifier: string) {
+  const redshift = await clients.redshift(target);
+  const reply = await redshift.send(
+    new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
+  );
+  return reply.Clusters?.[0];
+}
+
+async function describeWorkgroup(
+  clients: TargetClients,
+  target: Target,
+  workgroupName: string,
+): Promise<TargetDescription> {
+  const { GetNamespaceCommand, GetWorkgroupCommand } = await import(
+    '@aws-sdk/client-redshift-serverless'
+  );
+  const serverless = await clients.serverless(target).catch((error: unknown) => {
+    throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
   });
-  return { describe: (target) => describe(target.clusterIdentifier) };
+  let workgroup: GetWorkgroupCommandOutput['workgroup'];
+  try {
+    ({ workgroup } = await serverless.send(new GetWorkgroupCommand({ workgroupName })));
+  } catch (error) {
+    throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
+  }
+  const endpoint = workgroup?.endpoint;
+  if (!endpoint?.address || endpoint.port === undefined || !workgroup?.namespaceName) {
+    throw new UpstreamError(
+      `Redshift Serverless reported no endpoint for workgroup ${workgroupName}`,
+    );
+  }
+  let adminUser: string | undefined;
+  try {
+    const { namespace } = await serverless.send(
+      new GetNamespaceCommand({ namespaceName: workgroup.namespaceName }),
+    );
+    adminUser = namespace?.adminUsername;
+  } catch (error) {
+    throw rethrown(error, 'GetNamespace', 'Redshift Serverless');
+  }
+  return { host: endpoint.address, port: endpoint.port, ...(adminUser && { adminUser }) };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { PolicyError, type PolicyProblem } from '../domain/errors.js';
+import type { Grants } from '../domain/policy.js';
 import '../domain/zod-messages.js';
 
 /** Where the policy layer mounts the policy in Lambda. */
@@ -8,7 +9,8 @@ export const DEFAULT_POLICY_FILE = '/opt/policy/policy.yaml';
 // A KMS key id, key ARN, alias name or alias ARN: what EncryptCommand's KeyId accepts.
 const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]{1,250}|arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
-const CLUSTER_LIST = /^[a-z][a-z0-9-]{0,62}(?:,[a-z][a-z0-9-]{0,62})*$/;
+// Comma-separated cluster identifiers or workgroup names; empty when the template lists none.
+const NAME_LIST = /^(?:[a-z0-9][a-z0-9-]{0,63}(?:,[a-z0-9][a-z0-9-]{0,63})*)?$/;
 
 const NonEmpty = z.string().check(z.minLength(1));
 
@@ -20,7 +22,10 @@ const SettingsSchema = z.object({
   API_ID: z.optional(z.string().check(z.regex(/^[a-z0-9]{1,64}$/, 'must be a REST API id'))),
   API_STAGE: z.optional(NonEmpty),
   GRANTED_CLUSTERS: z.optional(
-    z.string().check(z.regex(CLUSTER_LIST, 'must be comma-separated cluster identifiers')),
+    z.string().check(z.regex(NAME_LIST, 'must be comma-separated cluster identifiers')),
+  ),
+  GRANTED_WORKGROUPS: z.optional(
+    z.string().check(z.regex(NAME_LIST, 'must be comma-separated workgroup names')),
   ),
 });
 
@@ -36,9 +41,11 @@ export interface Settings {
   readonly taskOutputKeyId: string | undefined;
   /** Set for the API function: events from anywhere else are refused. */
   readonly api: ApiSource | undefined;
-  /** The clusters the deployment's IAM grants; every policy target must be one (when set). */
-  readonly grantedClusters: ReadonlySet<string> | undefined;
+  /** What the deployment's IAM grants in this account; every target here must be in it. */
+  readonly grants: Grants;
 }
+
+const nameSet = (list: string) => new Set(list.split(',').filter((name) => name !== ''));
 
 const invalid = (problems: PolicyProblem[]) =>
   new PolicyError(
@@ -66,7 +73,14 @@ export function readSettings(
       })),
     );
   }
-  const { POLICY_FILE, TASK_OUTPUT_KEY_ID, API_ID, API_STAGE, GRANTED_CLUSTERS } = parsed.data;
+  const {
+    POLICY_FILE,
+    TASK_OUTPUT_KEY_ID,
+    API_ID,
+    API_STAGE,
+    GRANTED_CLUSTERS,
+    GRANTED_WORKGROUPS,
+  } = parsed.data;
   if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
     throw invalid(
       [
@@ -87,7 +101,9 @@ export function readSettings(
       API_ID !== undefined && API_STAGE !== undefined
         ? { apiId: API_ID, stage: API_STAGE }
         : undefined,
-    grantedClusters:
-      GRANTED_CLUSTERS === undefined ? undefined : new Set(GRANTED_CLUSTERS.split(',')),
+    grants: {
+      ...(GRANTED_CLUSTERS !== undefined && { clusters: nameSet(GRANTED_CLUSTERS) }),
+      ...(GRANTED_WORKGROUPS !== undefined && { workgroups: nameSet(GRANTED_WORKGROUPS) }),
+    },
   };
 }

@@ -4,12 +4,16 @@ import { loadPolicyOrFailClosed, logConfigurationProblems } from '../adapters/po
 import { redshiftIssuer } from '../adapters/redshift-issuer.js';
 import { redshiftTargets } from '../adapters/redshift-targets.js';
 import { sfnExecutions } from '../adapters/sfn-executions.js';
+import { stsRoleCredentials } from '../adapters/sts-role-credentials.js';
+import { targetClients } from '../adapters/target-clients.js';
 import { PolicyError } from '../domain/errors.js';
 import type { ExecutionLookup, TaskOutputEncryptor } from '../domain/ports.js';
 import type { VendingDependencies } from '../domain/vend.js';
 import { createKmsClient } from './clients/kms.js';
 import { createRedshiftClient } from './clients/redshift.js';
+import { createRedshiftServerlessClient } from './clients/redshift-serverless.js';
 import { createSfnClient } from './clients/sfn.js';
+import { createStsClient } from './clients/sts.js';
 import { logger } from './logger.js';
 import { type ApiSource, readSettings, type Settings } from './settings.js';
 
@@ -31,15 +35,31 @@ function settingsOrFailClosed(role: 'api' | 'task'): Settings | PolicyError {
 
 /** The policy and the ports of issuing and auditing, which both functions need. */
 function vendingDependencies(settings: Settings | PolicyError): VendingDependencies {
-  const redshift = createRedshiftClient();
+  const clients = targetClients(
+    createRedshiftClient(),
+    { redshift: createRedshiftClient, serverless: createRedshiftServerlessClient },
+    stsRoleCredentials(lazily(createStsClient)),
+  );
   return {
     policy:
       settings instanceof PolicyError
         ? settings
-        : loadPolicyOrFailClosed(settings.policyFile, logger, settings.grantedClusters),
-    issuer: redshiftIssuer(redshift),
-    targets: redshiftTargets(redshift),
+        : loadPolicyOrFailClosed(settings.policyFile, logger, settings.grants),
+    issuer: redshiftIssuer(clients),
+    targets: redshiftTargets(clients),
     audit: auditLog(logger),
+  };
+}
+
+/** `create` run once, on first use; a failure is tried again next time. */
+function lazily<T>(create: () => Promise<T>): () => Promise<T> {
+  let created: Promise<T> | undefined;
+  return () => {
+    created ??= create();
+    created.catch(() => {
+      created = undefined;
+    });
+    return created;
   };
 }
 

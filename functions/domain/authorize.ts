@@ -2,7 +2,8 @@ import type { CredentialsRequest } from '../contract.js';
 import { AccessDeniedError, InvalidRequestError } from './errors.js';
 import type { Principal } from './identity.js';
 import { isSystemUser, nameProblem } from './names.js';
-import { MIN_DURATION_SECONDS, type Policy, type Target } from './policy.js';
+import { MIN_DURATION_SECONDS, type Policy } from './policy.js';
+import type { Target } from './targets.js';
 
 /** What the policy allows this caller for this request: the input of GetClusterCredentials. */
 export interface Grant {

@@ -47,10 +47,16 @@ export class ThrottledError extends VendorError {
   }
 }
 
-/** Redshift refused or failed the request, or replied with something unusable. */
+/**
+ * Redshift (or STS, Step Functions, KMS) refused or failed the request, or replied with something
+ * unusable. `detail` (the role assumed, say) goes to the audit log only, never to the caller.
+ */
 export class UpstreamError extends VendorError {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly detail: string | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { detail?: string }) {
     super('UpstreamError', 502, message, options);
+    this.detail = options?.detail;
   }
 }
 

@@ -58,7 +58,9 @@ export async function issueCredentials(
     dbPassword,
     expiration,
     target: target.name,
-    clusterIdentifier: target.clusterIdentifier,
+    ...(target.workgroupName !== undefined
+      ? { workgroupName: target.workgroupName }
+      : { clusterIdentifier: target.clusterIdentifier ?? '' }),
     database: grant.database,
     dbGroups: grant.dbGroups,
     host: target.host ?? description.host,

@@ -5,9 +5,10 @@ import { arnPatternProblem, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
-import { clusterIdentifierProblem, nameProblem } from './names.js';
+import { nameProblem } from './names.js';
 import { policyWarnings } from './policy-warnings.js';
 import { indexPrincipals } from './principal-index.js';
+import { type Target, targetProblems } from './targets.js';
 import './zod-messages.js';
 
 export const MIN_DURATION_SECONDS = 900;
@@ -17,10 +18,14 @@ const NonEmptyString = z.string().check(z.minLength(1));
 const NonEmptyList = z.array(z.string()).check(z.minLength(1));
 
 const TargetSchema = z.strictObject({
-  clusterIdentifier: z.string(),
+  clusterIdentifier: z.optional(z.string()),
+  workgroupName: z.optional(z.string()),
   database: z.string(),
   host: z.optional(NonEmptyString),
   port: z.optional(z.int().check(z.gte(1), z.lte(65535))),
+  region: z.optional(z.string()),
+  roleArn: z.optional(z.string()),
+  externalId: z.optional(z.string()),
 });
 
 const RuleSchema = z.strictObject({
@@ -47,15 +52,6 @@ const PolicySchema = z.strictObject({
 });
 
 type RuleDocument = z.infer<typeof RuleSchema>;
-
-/** A named Redshift destination callers may ask for. */
-export interface Target {
-  readonly name: string;
-  readonly clusterIdentifier: string;
-  readonly database: string;
-  readonly host?: string;
-  readonly port?: number;
-}
 
 interface RuleBase {
   readonly name: string;
@@ -93,20 +89,42 @@ export interface Policy {
   ruleFor(principal: Principal): Rule | undefined;
 }
 
+/** What the deployment's IAM permissions cover in the vendor's own account. */
+export interface Grants {
+  readonly clusters?: ReadonlySet<string>;
+  readonly workgroups?: ReadonlySet<string>;
+}
+
 /**
- * The targets whose cluster is not among `grantedClusters` (what the deployment's IAM permissions
- * cover), as problems: issuing for them could only ever fail.
+ * The targets in the vendor's own account whose cluster or workgroup the deployment does not
+ * grant, as problems: issuing for them could only ever fail. Targets reached through a role
+ * are granted by that role, in their own account.
  */
-export function ungrantedTargets(
-  policy: Policy,
-  grantedClusters: ReadonlySet<string>,
-): PolicyProblem[] {
-  return [...policy.targets.values()]
-    .filter((target) => !grantedClusters.has(target.clusterIdentifier))
-    .map((target) => ({
-      field: `targets.${target.name}.clusterIdentifier`,
-      problem: `cluster "${target.clusterIdentifier}" is not one the deployment grants (RedshiftClusterIdentifiers: ${[...grantedClusters].join(', ')})`,
-    }));
+export function ungrantedTargets(policy: Policy, grants: Grants): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  for (const target of policy.targets.values()) {
+    if (target.roleArn !== undefined) continue;
+    const [field, name, granted, parameter] =
+      target.workgroupName !== undefined
+        ? ([
+            'workgroupName',
+            target.workgroupName,
+            grants.workgroups,
+            'RedshiftServerlessWorkgroups',
+          ] as const)
+        : ([
+            'clusterIdentifier',
+            target.clusterIdentifier ?? '',
+            grants.clusters,
+            'RedshiftClusterIdentifiers',
+          ] as const);
+    if (granted === undefined || granted.has(name)) continue;
+    problems.push({
+      field: `targets.${target.name}.${field}`,
+      problem: `"${name}" is not one the deployment grants (${parameter}: ${[...granted].join(', ') || 'none'})`,
+    });
+  }
+  return problems;
 }
 
 /** Validates and compiles a policy document given as YAML text. */
@@ -138,16 +156,9 @@ function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Po
   const problems: PolicyProblem[] = [];
   const targets = new Map<string, Target>();
   for (const [name, target] of Object.entries(document.targets)) {
-    const field = `targets.${name}`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
-      problems.push({ field, problem: 'a target name is 1 to 64 letters, digits and _ . -' });
-    }
-    const clusterProblem = clusterIdentifierProblem(target.clusterIdentifier);
-    if (clusterProblem)
-      problems.push({ field: `${field}.clusterIdentifier`, problem: clusterProblem });
-    const databaseProblem = nameProblem('database', target.database);
-    if (databaseProblem) problems.push({ field: `${field}.database`, problem: databaseProblem });
-    targets.set(name, { name, ...target });
+    const compiled = { name, ...target };
+    problems.push(...targetProblems(compiled));
+    targets.set(name, compiled);
   }
 
   const protectedDbUsers = new Set<string>();

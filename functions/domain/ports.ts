@@ -3,7 +3,7 @@
  * The functions' wiring fills them with AWS adapters; tests fill them with in-memory fakes.
  * An adapter reports a refusal or failure by throwing the domain's VendorError subclasses.
  */
-import type { Target } from './policy.js';
+import type { Target } from './targets.js';
 
 /** The GetClusterCredentials call for a grant: who, where, for how long. */
 export interface IssueRequest {

@@ -1,6 +1,6 @@
 import type { CredentialsResult } from '../contract.js';
 import { authorize, type Grant } from './authorize.js';
-import { AccessDeniedError, type PolicyError, VendorError } from './errors.js';
+import { AccessDeniedError, type PolicyError, UpstreamError, VendorError } from './errors.js';
 import type { Principal } from './identity.js';
 import { type IssuingPorts, issueCredentials } from './issue.js';
 import type { Policy } from './policy.js';
@@ -92,6 +92,9 @@ const grantFields = (grant: Grant) => ({
 
 function denialReason(error: unknown): string {
   if (error instanceof AccessDeniedError) return error.reason;
+  if (error instanceof UpstreamError && error.detail !== undefined) {
+    return `${error.code}: ${error.message} (${error.detail})`;
+  }
   if (error instanceof VendorError) return `${error.code}: ${error.message}`;
   return 'InternalError';
 }

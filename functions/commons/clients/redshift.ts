@@ -1,4 +1,6 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
+import type { ClientOptions } from '../../adapters/target-clients.js';
 import { CLIENT_CONFIG } from './config.js';
 
-export const createRedshiftClient = () => new RedshiftClient(CLIENT_CONFIG);
+export const createRedshiftClient = (options: ClientOptions = {}) =>
+  new RedshiftClient({ ...CLIENT_CONFIG, ...options });

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redshiftIssuer } from '../../../functions/adapters/redshift-issuer.js';
 import { redshiftTargets } from '../../../functions/adapters/redshift-targets.js';
+import { targetClients } from '../../../functions/adapters/target-clients.js';
 import type { Grant } from '../../../functions/domain/authorize.js';
 import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
 import { type IssuingPorts, issueCredentials } from '../../../functions/domain/issue.js';
@@ -15,6 +16,11 @@ import { exampleGrant } from '../../fixtures/grant.js';
 import { redshiftFaults } from '../../support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
+const factories = {
+  redshift: () => new RedshiftClient({}),
+  serverless: () => Promise.reject(new Error('no Serverless targets here')),
+};
+const noRoles = () => Promise.reject(new Error('no roles here'));
 const NOW = new Date('2026-11-26T20:00:00.000Z');
 const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 
@@ -34,7 +40,8 @@ describe('redshiftIssuer and redshiftTargets', () => {
   beforeEach(() => {
     redshiftMock.reset();
     const redshift = new RedshiftClient({});
-    ports = { issuer: redshiftIssuer(redshift), targets: redshiftTargets(redshift) };
+    const clients = targetClients(redshift, factories, noRoles);
+    ports = { issuer: redshiftIssuer(clients), targets: redshiftTargets(clients) };
     redshiftMock.on(DescribeClustersCommand).resolves({
       Clusters: [
         {

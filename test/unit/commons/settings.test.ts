@@ -22,15 +22,21 @@ describe('readSettings', () => {
       policyFile: DEFAULT_POLICY_FILE,
       taskOutputKeyId: undefined,
       api: undefined,
-      grantedClusters: undefined,
+      grants: {},
     });
   });
 
   it('reads the API stage the API function serves and the clusters the deployment grants', () => {
-    const settings = readSettings({ ...API, GRANTED_CLUSTERS: 'examplecluster,prod-dwh' }, 'api');
+    const settings = readSettings(
+      { ...API, GRANTED_CLUSTERS: 'examplecluster,prod-dwh', GRANTED_WORKGROUPS: '' },
+      'api',
+    );
 
     expect(settings.api).toEqual({ apiId: 'a1b2c3d4e5', stage: 'v1' });
-    expect(settings.grantedClusters).toEqual(new Set(['examplecluster', 'prod-dwh']));
+    expect(settings.grants).toEqual({
+      clusters: new Set(['examplecluster', 'prod-dwh']),
+      workgroups: new Set(),
+    });
   });
 
   it.each([

@@ -53,9 +53,9 @@ describe('parsePolicy load errors', () => {
     ],
     [
       'an unknown target key',
-      policyText([], { a: { ...TARGETS.analytics, region: 'x' } }),
+      policyText([], { a: { ...TARGETS.analytics, iamRole: 'x' } }),
       'targets.a',
-      /region/,
+      /iamRole/,
     ],
     [
       'a target port out of range',
@@ -265,6 +265,101 @@ describe('parsePolicy load errors', () => {
       file: 'policy.yaml',
       problems: [{ field: 'rules[0].dbGroups[0]', rule: '#0 etl-roles' }],
     });
+  });
+});
+
+describe('parsePolicy targets', () => {
+  const problemsOf = (targets: unknown) => policyErrorOf(policyText([], targets)).problems;
+
+  it('compiles a provisioned, a Serverless and a cross-account target', () => {
+    const policy = parsePolicy(
+      policyText([], {
+        analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
+        lake: { workgroupName: 'lake-wg', database: 'dev' },
+        finance: {
+          clusterIdentifier: 'finance-dwh',
+          database: 'finance',
+          region: 'eu-west-1',
+          roleArn: 'arn:aws:iam::210987654321:role/redshift-credential-vendor-access',
+          externalId: 'finance-2026',
+        },
+      }),
+      'p.yaml',
+    );
+
+    expect([...policy.targets.values()]).toEqual([
+      { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+      { name: 'lake', workgroupName: 'lake-wg', database: 'dev' },
+      {
+        name: 'finance',
+        clusterIdentifier: 'finance-dwh',
+        database: 'finance',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::210987654321:role/redshift-credential-vendor-access',
+        externalId: 'finance-2026',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'both a cluster and a workgroup',
+      { clusterIdentifier: 'c1', workgroupName: 'wg1', database: 'd' },
+      'targets.a',
+      /one or the other/,
+    ],
+    [
+      'neither a cluster nor a workgroup',
+      { database: 'd' },
+      'targets.a',
+      /needs clusterIdentifier .* or workgroupName/,
+    ],
+    [
+      'an upper-case workgroup',
+      { workgroupName: 'Lake', database: 'd' },
+      'targets.a.workgroupName',
+      /3 to 64 lower-case/,
+    ],
+    [
+      'a two-letter workgroup',
+      { workgroupName: 'wg', database: 'd' },
+      'targets.a.workgroupName',
+      /3 to 64/,
+    ],
+    [
+      'a region that is not one',
+      { clusterIdentifier: 'c1', database: 'd', region: 'Europe' },
+      'targets.a.region',
+      /region name/,
+    ],
+    [
+      'a role that is not a role ARN',
+      { clusterIdentifier: 'c1', database: 'd', roleArn: 'arn:aws:iam::210987654321:user/x' },
+      'targets.a.roleArn',
+      /IAM role ARN/,
+    ],
+    [
+      'an external id without a role',
+      { clusterIdentifier: 'c1', database: 'd', externalId: 'abc' },
+      'targets.a.externalId',
+      /only used with roleArn/,
+    ],
+  ])('rejects a target with %s', (_, target, field, problem) => {
+    expect(problemsOf({ a: target })).toEqual([{ field, problem: expect.stringMatching(problem) }]);
+  });
+
+  it('reports every problem of every target in one pass', () => {
+    const problems = problemsOf({
+      a: { workgroupName: 'Lake', database: 'd', region: 'mars-1' },
+      b: { clusterIdentifier: 'c1', database: 'd', roleArn: 'role/x', externalId: 'x' },
+    });
+
+    expect(problems.map((problem) => problem.field)).toEqual([
+      'targets.a.workgroupName',
+      'targets.a.region',
+      'targets.b.roleArn',
+      'targets.b.externalId',
+    ]);
   });
 });
 

@@ -1,0 +1,68 @@
+import type { RedshiftClient } from '@aws-sdk/client-redshift';
+import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import type { Target } from '../domain/targets.js';
+import type { RoleCredentials } from './sts-role-credentials.js';
+
+/** The SDK clients that reach a target: in its region, as its role when it names one. */
+export interface TargetClients {
+  redshift(target: Target): Promise<RedshiftClient>;
+  serverless(target: Target): Promise<RedshiftServerlessClient>;
+}
+
+/** How to build a client of either kind for a region and credentials (the shared settings). */
+export interface ClientFactories {
+  readonly redshift: (options: ClientOptions) => RedshiftClient;
+  /** Loaded on first use: a policy without workgroups never pays for the Serverless client. */
+  readonly serverless: (options: ClientOptions) => Promise<RedshiftServerlessClient>;
+}
+
+export interface ClientOptions {
+  readonly region?: string;
+  readonly credentials?: () => ReturnType<RoleCredentials>;
+}
+
+/**
+ * One client per (kind, region, role), created on first use and reused for the life of the
+ * container. Targets in the vendor's own account and region share `home`, the client created
+ * at cold start.
+ */
+export function targetClients(
+  home: RedshiftClient,
+  factories: ClientFactories,
+  roleCredentials: RoleCredentials,
+): TargetClients {
+  const redshiftClients = new Map<string, RedshiftClient>();
+  const serverlessClients = new Map<string, Promise<RedshiftServerlessClient>>();
+  const optionsFor = ({ region, roleArn, externalId }: Target): ClientOptions => ({
+    ...(region !== undefined && { region }),
+    ...(roleArn !== undefined && {
+      credentials: () =>
+        roleCredentials({ roleArn, ...(externalId !== undefined && { externalId }) }),
+    }),
+  });
+  const keyOf = ({ region, roleArn, externalId }: Target) =>
+    `${region ?? ''}|${roleArn ?? ''}|${externalId ?? ''}`;
+
+  return {
+    async redshift(target) {
+      if (target.region === undefined && target.roleArn === undefined) return home;
+      const key = keyOf(target);
+      let client = redshiftClients.get(key);
+      if (client === undefined) {
+        client = factories.redshift(optionsFor(target));
+        redshiftClients.set(key, client);
+      }
+      return client;
+    },
+    serverless(target) {
+      const key = keyOf(target);
+      let client = serverlessClients.get(key);
+      if (client === undefined) {
+        client = factories.serverless(optionsFor(target));
+        serverlessClients.set(key, client);
+        client.catch(() => serverlessClients.delete(key));
+      }
+      return client;
+    },
+  };
+}
