@@ -223,6 +223,7 @@ function parseCredentials(
     expiration,
     target,
     clusterIdentifier,
+    workgroupName,
     database,
     dbGroups,
     host,
@@ -248,7 +249,9 @@ function parseCredentials(
     dbPassword,
     expiration: expires,
     target: String(target),
-    clusterIdentifier: String(clusterIdentifier),
+    ...(typeof workgroupName === 'string'
+      ? { workgroupName }
+      : { clusterIdentifier: String(clusterIdentifier) }),
     database: String(database),
     dbGroups: Array.isArray(dbGroups) ? dbGroups.map(String) : [],
     host,

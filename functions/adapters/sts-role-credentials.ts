@@ -43,7 +43,7 @@ export function stsRoleCredentials(
     } catch (error) {
       throw upstreamFailure('AssumeRole', error, 'STS', `role ${roleArn}`);
     }
-    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = reply.Credentials ?? {};
+    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = reply?.Credentials ?? {};
     if (!AccessKeyId || !SecretAccessKey || !SessionToken || !(Expiration instanceof Date)) {
       throw new UpstreamError('STS AssumeRole returned incomplete credentials', {
         detail: `role ${roleArn}`,

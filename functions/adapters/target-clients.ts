@@ -43,9 +43,21 @@ export function targetClients(
   const keyOf = ({ region, roleArn, externalId }: Target) =>
     `${region ?? ''}|${roleArn ?? ''}|${externalId ?? ''}`;
 
+  // The role's credentials are resolved before the client is used (a lookup while they are
+  // fresh), so that a role that cannot be assumed fails as the vendor's own error, up front.
+  const assumeFirst = async (target: Target) => {
+    if (target.roleArn !== undefined) {
+      await roleCredentials({
+        roleArn: target.roleArn,
+        ...(target.externalId !== undefined && { externalId: target.externalId }),
+      });
+    }
+  };
+
   return {
     async redshift(target) {
       if (target.region === undefined && target.roleArn === undefined) return home;
+      await assumeFirst(target);
       const key = keyOf(target);
       let client = redshiftClients.get(key);
       if (client === undefined) {
@@ -54,7 +66,8 @@ export function targetClients(
       }
       return client;
     },
-    serverless(target) {
+    async serverless(target) {
+      await assumeFirst(target);
       const key = keyOf(target);
       let client = serverlessClients.get(key);
       if (client === undefined) {
