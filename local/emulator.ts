@@ -1,23 +1,38 @@
 import { startMoto } from './moto.js';
+import { startRedshiftServerlessStub } from './redshift-serverless-stub.js';
 import { seedExample } from './seed.js';
 
 /** The AWS side of a local run: moto_server, seeded, and the SDK pointed at it. */
 export interface LocalAws {
   readonly endpoint: string;
-  /** Stops moto_server if this process started it. */
+  /** Where Redshift Serverless calls go: the local stub, unless the environment named one. */
+  readonly serverlessEndpoint: string;
+  /** Stops moto_server and the Serverless stub if this process started them. */
   stop(): Promise<void>;
 }
 
 /**
  * Uses the emulator at AWS_ENDPOINT_URL when one is set, else starts moto_server on a free
- * loopback port; seeds the example resources; and gives the SDK fake credentials and a region
- * when the environment has none, so nothing can reach a real AWS account by accident.
+ * loopback port; serves Redshift Serverless from a local stub (moto has none) unless
+ * AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS names a server; seeds the example resources; and gives
+ * the SDK fake credentials and a region when the environment has none, so nothing can reach a
+ * real AWS account by accident.
  */
 export async function prepareLocalAws(): Promise<LocalAws> {
   const existing = process.env.AWS_ENDPOINT_URL;
   const moto = existing ? undefined : await startMoto();
   const endpoint = moto?.endpoint ?? existing ?? '';
   process.env.AWS_ENDPOINT_URL = endpoint;
+  const serverless = process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS
+    ? undefined
+    : await startRedshiftServerlessStub();
+  const serverlessEndpoint =
+    serverless?.endpoint ?? process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS ?? '';
+  process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS = serverlessEndpoint;
+  const stop = async () => {
+    await serverless?.close();
+    await moto?.stop();
+  };
   process.env.AWS_REGION ??= 'us-east-1';
   if (!process.env.AWS_ACCESS_KEY_ID) {
     process.env.AWS_ACCESS_KEY_ID = 'testing';
@@ -27,8 +42,8 @@ export async function prepareLocalAws(): Promise<LocalAws> {
   try {
     await seedExample(endpoint, process.env.AWS_REGION);
   } catch (error) {
-    await moto?.stop();
+    await stop();
     throw error;
   }
-  return { endpoint, stop: async () => moto?.stop() };
+  return { endpoint, serverlessEndpoint, stop };
 }

@@ -16,11 +16,22 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 /** The policy of the local vendor: `npm start`, `npm run invoke` and the tests. */
 export const LOCAL_POLICY_FILE = 'local/policy.yaml';
 /** The cluster and database the local policy names. */
 const EXAMPLE_CLUSTER = { clusterIdentifier: 'examplecluster', database: 'exampledb' };
+/** The Serverless workgroup the local policy names (the Serverless stub serves it). */
+export const EXAMPLE_WORKGROUP_CLUSTER = 'redshift-serverless-lake-wg';
+/** A cluster in another account and region, reached through a role, as the local policy names it. */
+export const FINANCE_TARGET = {
+  clusterIdentifier: 'finance-dwh',
+  database: 'finance',
+  region: 'eu-west-1',
+  roleArn: 'arn:aws:iam::210987654321:role/redshift-credential-vendor-access',
+  externalId: 'finance-2026',
+} as const;
 /** A Standard workflow the example policy allows, and a RUNNING execution of it. */
 const EXAMPLE_STATE_MACHINE = 'example-etl';
 const EXAMPLE_EXECUTION = 'local-run';
@@ -33,6 +44,61 @@ const emulatorClientConfig = (endpoint: string, region: string) => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 
+async function createCluster(
+  redshift: RedshiftClient,
+  clusterIdentifier: string,
+  database: string,
+) {
+  await redshift
+    .send(
+      new CreateClusterCommand({
+        ClusterIdentifier: clusterIdentifier,
+        DBName: database,
+        NodeType: 'ra3.xlplus',
+        ClusterType: 'single-node',
+        MasterUsername: 'admin',
+        ManageMasterPassword: true,
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
+    });
+}
+
+/**
+ * The finance cluster lives in another account (moto keeps one per AssumeRole'd account) and
+ * region; a cluster of the same name in the example account's same region is a decoy that a
+ * vendor which forgot the role would reach instead.
+ */
+async function seedFinanceAccount(endpoint: string, homeRegion: string) {
+  const sts = new STSClient(emulatorClientConfig(endpoint, homeRegion));
+  const { region, roleArn, externalId, clusterIdentifier, database } = FINANCE_TARGET;
+  const decoy = new RedshiftClient(emulatorClientConfig(endpoint, region));
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: 'local-seed',
+        ExternalId: externalId,
+      }),
+    );
+    const finance = new RedshiftClient({
+      ...emulatorClientConfig(endpoint, region),
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId ?? '',
+        secretAccessKey: Credentials?.SecretAccessKey ?? '',
+        sessionToken: Credentials?.SessionToken ?? '',
+      },
+    });
+    await createCluster(finance, clusterIdentifier, database);
+    finance.destroy();
+    await createCluster(decoy, clusterIdentifier, database);
+  } finally {
+    sts.destroy();
+    decoy.destroy();
+  }
+}
+
 /**
  * Creates, in the emulator at `endpoint`, what the examples use: the cluster, the task-output
  * KMS key with its alias, and the example state machine with a RUNNING execution. What already
@@ -44,20 +110,10 @@ export async function seedExample(endpoint: string, region = 'us-east-1'): Promi
   const kms = new KMSClient(config);
   const sfn = new SFNClient(config);
   try {
-    await redshift
-      .send(
-        new CreateClusterCommand({
-          ClusterIdentifier: EXAMPLE_CLUSTER.clusterIdentifier,
-          DBName: EXAMPLE_CLUSTER.database,
-          NodeType: 'ra3.xlplus',
-          ClusterType: 'single-node',
-          MasterUsername: 'admin',
-          ManageMasterPassword: true,
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ClusterAlreadyExistsFault)) throw error;
-      });
+    await createCluster(redshift, EXAMPLE_CLUSTER.clusterIdentifier, EXAMPLE_CLUSTER.database);
+    // GetClusterCredentials reaches a Serverless workgroup as redshift-serverless-<name>.
+    await createCluster(redshift, EXAMPLE_WORKGROUP_CLUSTER, 'dev');
+    await seedFinanceAccount(endpoint, region);
 
     const { Aliases = [] } = await kms.send(new ListAliasesCommand({}));
     if (!Aliases.some((alias) => alias.AliasName === TASK_OUTPUT_KEY_ALIAS)) {

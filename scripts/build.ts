@@ -14,6 +14,7 @@ interface EsbuildProperties {
   Format?: 'esm' | 'cjs';
   Target?: string;
   Minify?: boolean;
+  Splitting?: boolean;
   Sourcemap?: boolean;
   /** A string, because `sam build` passes a boolean option only when it is true. */
   SourcesContent?: boolean | 'true' | 'false';
@@ -38,6 +39,7 @@ function esbuildOptions(properties: EsbuildProperties): BuildOptions {
     format: properties.Format ?? 'cjs',
     target: properties.Target?.toLowerCase() ?? 'es2020',
     minify: properties.Minify ?? true,
+    splitting: properties.Splitting ?? false,
     sourcemap: properties.Sourcemap ?? false,
     sourcesContent: String(properties.SourcesContent ?? true) === 'true',
     ...(properties.EntryNames && { entryNames: properties.EntryNames }),

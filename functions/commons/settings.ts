@@ -11,6 +11,8 @@ const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]{1,250}|arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
 // Comma-separated cluster identifiers or workgroup names; empty when the template lists none.
 const NAME_LIST = /^(?:[a-z0-9][a-z0-9-]{0,63}(?:,[a-z0-9][a-z0-9-]{0,63})*)?$/;
+const ROLE_ARN = 'arn:aws(?:-[a-z]+)*:iam::\\d{12}:role/[\\x21-\\x2b\\x2d-\\x7e]+';
+const ROLE_LIST = new RegExp(`^(?:${ROLE_ARN}(?:,${ROLE_ARN})*)?$`);
 
 const NonEmpty = z.string().check(z.minLength(1));
 
@@ -26,6 +28,9 @@ const SettingsSchema = z.object({
   ),
   GRANTED_WORKGROUPS: z.optional(
     z.string().check(z.regex(NAME_LIST, 'must be comma-separated workgroup names')),
+  ),
+  GRANTED_ROLES: z.optional(
+    z.string().check(z.regex(ROLE_LIST, 'must be comma-separated IAM role ARNs')),
   ),
 });
 
@@ -80,6 +85,7 @@ export function readSettings(
     API_STAGE,
     GRANTED_CLUSTERS,
     GRANTED_WORKGROUPS,
+    GRANTED_ROLES,
   } = parsed.data;
   if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
     throw invalid(
@@ -104,6 +110,7 @@ export function readSettings(
     grants: {
       ...(GRANTED_CLUSTERS !== undefined && { clusters: nameSet(GRANTED_CLUSTERS) }),
       ...(GRANTED_WORKGROUPS !== undefined && { workgroups: nameSet(GRANTED_WORKGROUPS) }),
+      ...(GRANTED_ROLES !== undefined && { roles: nameSet(GRANTED_ROLES) }),
     },
   };
 }

@@ -93,17 +93,27 @@ export interface Policy {
 export interface Grants {
   readonly clusters?: ReadonlySet<string>;
   readonly workgroups?: ReadonlySet<string>;
+  /** The roles in other accounts it may assume. */
+  readonly roles?: ReadonlySet<string>;
 }
 
 /**
- * The targets in the vendor's own account whose cluster or workgroup the deployment does not
- * grant, as problems: issuing for them could only ever fail. Targets reached through a role
- * are granted by that role, in their own account.
+ * The targets whose cluster, workgroup or role the deployment does not grant, as problems:
+ * issuing for them could only ever fail. A target reached through a role needs that role
+ * granted; what it may do there is the role's account's to grant.
  */
 export function ungrantedTargets(policy: Policy, grants: Grants): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const target of policy.targets.values()) {
-    if (target.roleArn !== undefined) continue;
+    if (target.roleArn !== undefined) {
+      if (grants.roles !== undefined && !grants.roles.has(target.roleArn)) {
+        problems.push({
+          field: `targets.${target.name}.roleArn`,
+          problem: `"${target.roleArn}" is not one the deployment may assume (TargetRoleArns)`,
+        });
+      }
+      continue;
+    }
     const [field, name, granted, parameter] =
       target.workgroupName !== undefined
         ? ([

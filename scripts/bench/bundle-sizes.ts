@@ -1,24 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { eagerFiles } from './eager-bytes.js';
 import type { Figure } from './report.js';
 import { kb } from './stats.js';
 
-/** The credentials-api bundle's budget, also asserted by the size test in `npm test`. */
-export const API_BUDGET_BYTES = 365_000;
+/**
+ * The credentials-api budget: the bytes a cold start loads (the entry bundle and the chunks it
+ * imports statically), also asserted by the size test in `npm test`.
+ */
+export const API_BUDGET_BYTES = 373_000;
 
 /** Bundle sizes, and what weighs most in each (esbuild's metafile). */
 export function bundleSizes(functions: readonly string[]): Figure {
   const figure: Figure = { rows: [], results: {} };
   for (const name of functions) {
-    const code = readFileSync(`dist/${name}/index.mjs`);
+    const files = eagerFiles(`dist/${name}/index.mjs`);
+    const code = Buffer.concat(files.map((file) => readFileSync(file)));
     const metafile = JSON.parse(readFileSync(`dist/${name}/metafile.json`, 'utf8')) as {
       outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
     };
-    const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'))?.[1];
     const byPackage = new Map<string, number>();
-    for (const [file, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? '(this project)';
-      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+    for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+      if (!files.some((file) => file.endsWith(output))) continue;
+      for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? '(this project)';
+        byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+      }
     }
     const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 5);
     const gzip = gzipSync(code).length;
@@ -28,7 +35,7 @@ export function bundleSizes(functions: readonly string[]): Figure {
       topPackages: Object.fromEntries(top),
     };
     figure.rows.push({
-      figure: `${name} bundle, minified (gzip)`,
+      figure: `${name} bundle loaded at cold start, minified (gzip)`,
       value: `${kb(code.length)} (${kb(gzip)})`,
       ...(name === 'credentials-api'
         ? { target: `≤ ${kb(API_BUDGET_BYTES)}`, met: code.length <= API_BUDGET_BYTES }

@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { decryptTaskCredentials, type TaskCredentials } from '../../client/index.js';
+import { EXAMPLE_WORKGROUP } from '../../local/redshift-serverless-stub.js';
+import { financeHosts } from '../support/finance-account.js';
 import { captureOutput, lambdaContext } from '../support/lambda.js';
 
 // The bundled credentials-task and example-consumer functions, against moto_server's Step
@@ -54,6 +56,7 @@ beforeAll(async () => {
   const { KeyMetadata } = await new KMSClient(config).send(new CreateKeyCommand({}));
 
   process.env.AWS_ENDPOINT_URL = endpoint;
+  process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS = inject('serverlessEndpoint');
   process.env.POLICY_FILE = 'local/policy.yaml';
   process.env.TASK_OUTPUT_KEY_ID = KeyMetadata?.Arn ?? '';
   // Computed specifiers: the bundles are build output, not modules TypeScript should resolve.
@@ -68,6 +71,33 @@ beforeEach(() => {
 });
 
 describe('bundled credentials-task against moto_server', () => {
+  it('issues a Serverless workgroup’s credential to a workflow', async () => {
+    const executionArn = await startExecution('nightly-example-etl', 'serverless');
+
+    const result = await task({ executionArn, target: 'lake' }, lambdaContext);
+
+    expect(result).toMatchObject({
+      dbUser: 'IAMA:wf_nightly-example-etl',
+      workgroupName: 'lake-wg',
+      host: EXAMPLE_WORKGROUP.address,
+      executionArn,
+    });
+    await expect(decryptTaskCredentials(result)).resolves.toMatch(/^.{16,}$/);
+  });
+
+  it('issues a credential for a cluster in another account and region to a workflow', async () => {
+    const executionArn = await startExecution('nightly-example-etl', 'cross-account');
+    const hosts = await financeHosts(inject('motoEndpoint'));
+
+    const result = await task({ executionArn, target: 'finance' }, lambdaContext);
+
+    expect(result).toMatchObject({
+      clusterIdentifier: 'finance-dwh',
+      database: 'finance',
+      host: hosts.finance,
+    });
+  });
+
   it('issues a running execution its credential, which the client helper decrypts', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'decrypts');
 
@@ -91,7 +121,7 @@ describe('bundled credentials-task against moto_server', () => {
   it("cannot be decrypted under another execution's ARN", async () => {
     const executionArn = await startExecution('nightly-example-etl', 'bound-to-one');
     const otherExecution = await startExecution('nightly-example-etl', 'another-one');
-    const result = await task({ executionArn }, lambdaContext);
+    const result = await task({ executionArn, target: 'analytics' }, lambdaContext);
 
     await expect(
       decryptTaskCredentials({ ...result, executionArn: otherExecution }),
@@ -100,10 +130,10 @@ describe('bundled credentials-task against moto_server', () => {
 
   it('refuses an execution once it has been stopped', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'stopped');
-    await task({ executionArn }, lambdaContext);
+    await task({ executionArn, target: 'analytics' }, lambdaContext);
     await sfn.send(new StopExecutionCommand({ executionArn }));
 
-    const error = await failureOf(task({ executionArn }, lambdaContext));
+    const error = await failureOf(task({ executionArn, target: 'analytics' }, lambdaContext));
 
     expect(error.name).toBe('AccessDenied');
   });
@@ -124,7 +154,7 @@ describe('bundled credentials-task against moto_server', () => {
 
   it('gives the example consumer step what it needs, and the history none of the password', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'consumer');
-    const credentials = await task({ executionArn }, lambdaContext);
+    const credentials = await task({ executionArn, target: 'analytics' }, lambdaContext);
 
     const connection = await consumer({ credentials }, lambdaContext);
 

@@ -9,7 +9,11 @@ const EXPECTED_STATUS: Record<string, number> = {
   'api-sso-role.json': 200,
   'api-http-v2.json': 200,
 };
-const TASK_EVENTS = ['task-example-etl.json'];
+const TASK_EVENTS = [
+  'task-example-etl.json',
+  'task-example-etl-lake.json',
+  'task-example-etl-finance.json',
+];
 
 describe('npm run invoke', () => {
   it('has an expectation for every sample event', () => {

@@ -61,9 +61,13 @@ function statements(parameters: Record<string, string | string[]> = {}): Stateme
   const fromFunctions = functions.flatMap(
     ([id]) => (deployed(id, parameters).Policies as { Statement: Statement[] }[] | undefined) ?? [],
   );
-  const fromPolicies = ['RedshiftCredentialsPolicy', 'WorkflowExecutionsPolicy'].map(
-    (id) => deployed(id, parameters).PolicyDocument,
-  );
+  const fromPolicies = resources
+    .filter(([, resource]) => /^AWS::IAM::(Role)?Policy$/.test(resource.Type))
+    .filter(
+      ([, resource]) =>
+        resource.Condition === undefined || condition(resource.Condition, deployment(parameters)),
+    )
+    .map(([id]) => deployed(id, parameters).PolicyDocument);
   return [...fromFunctions, ...fromPolicies].flatMap(statementsOf);
 }
 
@@ -191,47 +195,50 @@ describe('template.yaml', () => {
     for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBeDefined();
   });
 
-  it('grants the Redshift credential actions only on the listed clusters, in this region', () => {
-    const granted = statements({ RedshiftClusterIdentifiers: ['examplecluster', 'prod-dwh'] })
+  it('grants the Redshift credential actions only on the listed clusters and workgroups', () => {
+    const granted = statements({
+      RedshiftClusterIdentifiers: ['examplecluster', 'prod-dwh'],
+      RedshiftServerlessWorkgroups: ['lake-wg'],
+    })
       .filter((statement) => statement.Effect === 'Allow')
       .filter((statement) =>
         [statement.Action].flat().some((a) => /Cluster(Credentials|User)|JoinGroup/.test(a)),
       );
+    const on = (kind: string) =>
+      ['examplecluster', 'prod-dwh', 'redshift-serverless-lake-wg'].map(
+        (name) => `arn:*:redshift:*:*:${kind}:${name}/*`,
+      );
 
-    expect(
-      granted.map((statement) => ({
-        action: statement.Action,
-        resource: statement.Resource,
-        region: statement.Condition?.StringEquals?.['aws:RequestedRegion'],
-      })),
-    ).toEqual([
-      {
-        action: 'redshift:GetClusterCredentials',
-        resource: [
-          'arn:*:redshift:*:*:dbuser:examplecluster/*',
-          'arn:*:redshift:*:*:dbuser:prod-dwh/*',
-          'arn:*:redshift:*:*:dbname:examplecluster/*',
-          'arn:*:redshift:*:*:dbname:prod-dwh/*',
-        ],
-        region: 'us-east-1',
-      },
-      {
-        action: 'redshift:JoinGroup',
-        resource: [
-          'arn:*:redshift:*:*:dbgroup:examplecluster/*',
-          'arn:*:redshift:*:*:dbgroup:prod-dwh/*',
-        ],
-        region: 'us-east-1',
-      },
-      {
-        action: 'redshift:CreateClusterUser',
-        resource: [
-          'arn:*:redshift:*:*:dbuser:examplecluster/*',
-          'arn:*:redshift:*:*:dbuser:prod-dwh/*',
-        ],
-        region: 'us-east-1',
-      },
+    expect(granted.map((statement) => [statement.Action, statement.Resource])).toEqual([
+      ['redshift:GetClusterCredentials', [...on('dbuser'), ...on('dbname')]],
+      ['redshift:JoinGroup', on('dbgroup')],
+      ['redshift:CreateClusterUser', on('dbuser')],
     ]);
+  });
+
+  it('grants no workgroup, Serverless lookup or role when none is listed', () => {
+    const granted = statements({ RedshiftClusterIdentifiers: ['examplecluster'] });
+
+    expect(JSON.stringify(granted)).not.toMatch(/redshift-serverless|sts:AssumeRole/);
+  });
+
+  it('lets the functions assume only the listed target roles, and look workgroups up', () => {
+    const roles = ['arn:aws:iam::210987654321:role/redshift-credential-vendor-access'];
+    const parameters = { TargetRoleArns: roles, RedshiftServerlessWorkgroups: ['lake-wg'] };
+    const policies = ['TargetRolesPolicy', 'ServerlessLookupPolicy'].map((id) =>
+      statementsOf(deployed(id, parameters).PolicyDocument),
+    );
+
+    expect(policies).toEqual([
+      [expect.objectContaining({ Action: 'sts:AssumeRole', Resource: roles })],
+      [
+        expect.objectContaining({
+          Action: ['redshift-serverless:GetWorkgroup', 'redshift-serverless:GetNamespace'],
+        }),
+      ],
+    ]);
+    expect(template.Resources.TargetRolesPolicy?.Condition).toBe('HasTargetRoles');
+    expect(template.Resources.ServerlessLookupPolicy?.Condition).toBe('HasWorkgroups');
   });
 
   it('denies the functions credentials for the named admin users and rdsdb on every cluster', () => {
@@ -252,19 +259,24 @@ describe('template.yaml', () => {
   });
 
   it('tells each issuing function which clusters it was granted, and the API function its API stage', () => {
-    const api = deployed('CredentialsApiFunction', { RedshiftClusterIdentifiers: ['a', 'b'] });
-    const task = deployed('CredentialsTaskFunction', { RedshiftClusterIdentifiers: ['a', 'b'] });
+    const granted = {
+      RedshiftClusterIdentifiers: ['a', 'b'],
+      RedshiftServerlessWorkgroups: ['wg1'],
+    };
+    const api = deployed('CredentialsApiFunction', granted);
+    const task = deployed('CredentialsTaskFunction', granted);
     const stage = template.Resources.CredentialsApi?.Properties?.StageName;
 
     expect(api.Environment).toEqual({
       Variables: expect.objectContaining({
         GRANTED_CLUSTERS: 'a,b',
+        GRANTED_WORKGROUPS: 'wg1',
         API_ID: '<CredentialsApi>',
         API_STAGE: stage,
       }),
     });
     expect(task.Environment).toEqual({
-      Variables: expect.objectContaining({ GRANTED_CLUSTERS: 'a,b' }),
+      Variables: expect.objectContaining({ GRANTED_CLUSTERS: 'a,b', GRANTED_WORKGROUPS: 'wg1' }),
     });
   });
 
@@ -467,8 +479,15 @@ describe('template.yaml, Step Functions path', () => {
 
 describe('template.yaml, least privilege', () => {
   const raw = readFileSync('template.yaml', 'utf8');
-  /** Actions that support no resource-level permission, so only '*' can name their resource. */
-  const NO_RESOURCE_ARN = new Set(['redshift:DescribeClusters']);
+  /**
+   * Actions whose resource the template cannot name: DescribeClusters supports no resource-level
+   * permission; GetWorkgroup and GetNamespace take ids that exist only once the workgroup does.
+   */
+  const NO_RESOURCE_ARN = new Set([
+    'redshift:DescribeClusters',
+    'redshift-serverless:GetWorkgroup',
+    'redshift-serverless:GetNamespace',
+  ]);
 
   /** Every statement of every identity policy the template writes, with where it is. */
   function identityStatements(): { where: string; statement: Statement & { Sid?: string } }[] {
@@ -500,7 +519,7 @@ describe('template.yaml, least privilege', () => {
     for (const { statement } of wildcards) {
       expect([statement.Action].flat().every((action) => NO_RESOURCE_ARN.has(action))).toBe(true);
       const sidLine = raw.split('\n').findIndex((line) => line.includes(`Sid: ${statement.Sid}`));
-      expect(raw.split('\n')[sidLine - 1]).toMatch(/# .*supports no resource-level permissions/);
+      expect(raw.split('\n')[sidLine - 1]).toMatch(/# .*Resource '\*'/);
     }
   });
 
