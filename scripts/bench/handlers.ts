@@ -15,6 +15,9 @@ export const ENVIRONMENT = {
   AWS_SECRET_ACCESS_KEY: 'bench-secret',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POLICY_FILE: 'local/policy.yaml',
+  // The API stage the sample event comes from, as the template tells the function.
+  API_ID: 'a1b2c3d4e5',
+  API_STAGE: 'v1',
   TASK_OUTPUT_KEY_ID: 'alias/bench',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };
