@@ -1,5 +1,6 @@
 import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import { keyedCache } from '../domain/keyed-cache.js';
 import type { Target } from '../domain/targets.js';
 import type { RoleCredentials } from './sts-role-credentials.js';
 
@@ -31,8 +32,6 @@ export function targetClients(
   factories: ClientFactories,
   roleCredentials: RoleCredentials,
 ): TargetClients {
-  const redshiftClients = new Map<string, RedshiftClient>();
-  const serverlessClients = new Map<string, Promise<RedshiftServerlessClient>>();
   const optionsFor = ({ region, roleArn, externalId }: Target): ClientOptions => ({
     ...(region !== undefined && { region }),
     ...(roleArn !== undefined && {
@@ -42,15 +41,19 @@ export function targetClients(
   });
   const keyOf = ({ region, roleArn, externalId }: Target) =>
     `${region ?? ''}|${roleArn ?? ''}|${externalId ?? ''}`;
-
+  const redshiftFor = keyedCache(
+    async (target: Target) => factories.redshift(optionsFor(target)),
+    keyOf,
+  );
+  const serverlessFor = keyedCache(
+    (target: Target) => factories.serverless(optionsFor(target)),
+    keyOf,
+  );
   // The role's credentials are resolved before the client is used (a lookup while they are
   // fresh), so that a role that cannot be assumed fails as the vendor's own error, up front.
-  const assumeFirst = async (target: Target) => {
-    if (target.roleArn !== undefined) {
-      await roleCredentials({
-        roleArn: target.roleArn,
-        ...(target.externalId !== undefined && { externalId: target.externalId }),
-      });
+  const assumeFirst = async ({ roleArn, externalId }: Target) => {
+    if (roleArn !== undefined) {
+      await roleCredentials({ roleArn, ...(externalId !== undefined && { externalId }) });
     }
   };
 
@@ -58,24 +61,11 @@ export function targetClients(
     async redshift(target) {
       if (target.region === undefined && target.roleArn === undefined) return home;
       await assumeFirst(target);
-      const key = keyOf(target);
-      let client = redshiftClients.get(key);
-      if (client === undefined) {
-        client = factories.redshift(optionsFor(target));
-        redshiftClients.set(key, client);
-      }
-      return client;
+      return redshiftFor(target);
     },
     async serverless(target) {
       await assumeFirst(target);
-      const key = keyOf(target);
-      let client = serverlessClients.get(key);
-      if (client === undefined) {
-        client = factories.serverless(optionsFor(target));
-        serverlessClients.set(key, client);
-        client.catch(() => serverlessClients.delete(key));
-      }
-      return client;
+      return serverlessFor(target);
     },
   };
 }
