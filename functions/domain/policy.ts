@@ -17,41 +17,123 @@ export const MAX_DURATION_SECONDS = 3600;
 const NonEmptyString = z.string().check(z.minLength(1));
 const NonEmptyList = z.array(z.string()).check(z.minLength(1));
 
-const TargetSchema = z.strictObject({
-  clusterIdentifier: z.optional(z.string()),
-  workgroupName: z.optional(z.string()),
-  database: z.string(),
-  host: z.optional(NonEmptyString),
-  port: z.optional(z.int().check(z.gte(1), z.lte(65535))),
-  region: z.optional(z.string()),
-  roleArn: z.optional(z.string()),
-  externalId: z.optional(z.string()),
-});
+const Port = z.int().check(z.gte(1), z.lte(65535));
+const Duration = z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS));
 
-const RuleSchema = z.strictObject({
-  name: NonEmptyString,
-  principals: NonEmptyList,
-  effect: z.optional(z.enum(['allow', 'deny'])),
-  targets: z.optional(NonEmptyList),
-  databases: z.optional(NonEmptyList),
-  dbUser: z.optional(z.string()),
-  trustSessionName: z.optional(z.boolean()),
-  dbGroups: z.optional(z.array(z.string())),
-  autoCreate: z.optional(z.boolean()),
-  maxDurationSeconds: z.optional(
-    z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS)),
-  ),
-  taskOutput: z.optional(z.enum(['encrypted', 'plaintext'])),
-});
+/** A section of the document: the schema of each field it may have, and which it must have. */
+interface Section {
+  readonly fields: Readonly<Record<string, z.ZodMiniType>>;
+  readonly required: readonly string[];
+}
 
-const PolicySchema = z.strictObject({
-  version: z.literal(1),
-  targets: z.record(z.string(), TargetSchema),
-  protectedDbUsers: z.optional(z.array(z.string())),
-  rules: z.array(RuleSchema),
-});
+const DOCUMENT: Section = {
+  fields: {
+    version: z.literal(1),
+    targets: z.record(z.string(), z.unknown()),
+    protectedDbUsers: z.array(z.string()),
+    rules: z.array(z.unknown()),
+  },
+  required: ['version', 'targets', 'rules'],
+};
 
-type RuleDocument = z.infer<typeof RuleSchema>;
+const TARGET: Section = {
+  fields: {
+    clusterIdentifier: z.string(),
+    workgroupName: z.string(),
+    database: z.string(),
+    host: NonEmptyString,
+    port: Port,
+    region: z.string(),
+    roleArn: z.string(),
+    externalId: z.string(),
+  },
+  required: ['database'],
+};
+
+const RULE: Section = {
+  fields: {
+    name: NonEmptyString,
+    principals: NonEmptyList,
+    effect: z.enum(['allow', 'deny']),
+    targets: NonEmptyList,
+    databases: NonEmptyList,
+    dbUser: z.string(),
+    trustSessionName: z.boolean(),
+    dbGroups: z.array(z.string()),
+    autoCreate: z.boolean(),
+    maxDurationSeconds: Duration,
+    taskOutput: z.enum(['encrypted', 'plaintext']),
+  },
+  required: ['name', 'principals'],
+};
+
+interface RuleDocument {
+  readonly name?: string;
+  readonly principals?: string[];
+  readonly effect?: 'allow' | 'deny';
+  readonly targets?: string[];
+  readonly databases?: string[];
+  readonly dbUser?: string;
+  readonly trustSessionName?: boolean;
+  readonly dbGroups?: string[];
+  readonly autoCreate?: boolean;
+  readonly maxDurationSeconds?: number;
+  readonly taskOutput?: 'encrypted' | 'plaintext';
+}
+
+type Report = (field: string, problem: string) => void;
+
+/** The edit distance of two short strings, to suggest the field a misspelt one meant. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Checks each field of a section on its own, so that one bad field never hides another:
+ * unknown fields (with the known one a near miss probably meant), missing required fields and
+ * each field's type and range. Returns the fields that passed.
+ */
+function checkSection(raw: unknown, section: Section, report: Report): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    report('', 'expected object');
+    return {};
+  }
+  const valid: Record<string, unknown> = {};
+  const known = Object.keys(section.fields);
+  for (const [key, value] of Object.entries(raw)) {
+    const schema = section.fields[key];
+    if (schema === undefined) {
+      const near = known.find((name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2);
+      report('', `unknown field ${key}${near ? ` (did you mean ${near}?)` : ''}`);
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) valid[key] = parsed.data;
+    for (const issue of parsed.error?.issues ?? []) {
+      report(
+        `${key}${toDotPath(issue.path).replace(/^(?=[^[])/, issue.path.length ? '.' : '')}`,
+        issue.message,
+      );
+    }
+  }
+  for (const key of section.required) {
+    if (!(key in raw))
+      report(
+        key,
+        section.fields[key]?.safeParse(undefined).error?.issues[0]?.message ?? 'is required',
+      );
+  }
+  return valid;
+}
 
 interface RuleBase {
   readonly name: string;
@@ -137,8 +219,26 @@ export function ungrantedTargets(policy: Policy, grants: Grants): PolicyProblem[
   return problems;
 }
 
-/** Validates and compiles a policy document given as YAML text. */
+/** What a review of a policy finds: the compiled policy when it is valid, and what is wrong. */
+export interface PolicyReview {
+  readonly policy: Policy | undefined;
+  readonly problems: readonly PolicyProblem[];
+  readonly warnings: readonly string[];
+}
+
+/** Validates and compiles a policy document given as YAML text; throws PolicyError naming every problem. */
 export function parsePolicy(text: string, file: string): Policy {
+  const { policy, problems } = reviewPolicy(text, file);
+  if (policy === undefined) throw new PolicyError(file, problems);
+  return policy;
+}
+
+/**
+ * Every problem and every warning of a policy document, in one pass: each section and field is
+ * checked on its own, so one mistake never hides another, and the warnings are computed from
+ * whatever rules could be read.
+ */
+export function reviewPolicy(text: string, file: string): PolicyReview {
   let raw: unknown;
   try {
     // js-yaml's default (core) schema: YAML 1.2 types only; duplicate keys are errors.
@@ -146,87 +246,106 @@ export function parsePolicy(text: string, file: string): Policy {
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
     const line = error.mark ? `yaml line ${error.mark.line + 1}` : 'yaml';
-    throw new PolicyError(file, [{ field: `(${line})`, problem: error.reason }], { cause: error });
+    return {
+      policy: undefined,
+      problems: [{ field: `(${line})`, problem: error.reason }],
+      warnings: [],
+    };
   }
-  const parsed = PolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new PolicyError(
-      file,
-      parsed.error.issues.map((issue) => ({
-        field: toDotPath(issue.path) || '(document)',
-        ...(issue.path[0] === 'rules' && { rule: ruleLabel(raw, Number(issue.path[1])) }),
-        problem: issue.message,
-      })),
-    );
-  }
-  return compilePolicy(parsed.data, file);
+  return compilePolicy(raw);
 }
 
-function compilePolicy(document: z.infer<typeof PolicySchema>, file: string): Policy {
+function compilePolicy(raw: unknown): PolicyReview {
   const problems: PolicyProblem[] = [];
+  const at =
+    (prefix: string, rule?: string): Report =>
+    (field, problem) =>
+      problems.push({
+        field:
+          [prefix, field].filter(Boolean).join(prefix && !field.startsWith('[') ? '.' : '') ||
+          '(document)',
+        ...(rule !== undefined && { rule }),
+        problem,
+      });
+  const document = checkSection(raw, DOCUMENT, at(''));
+
   const targets = new Map<string, Target>();
-  for (const [name, target] of Object.entries(document.targets)) {
-    const compiled = { name, ...target };
-    problems.push(...targetProblems(compiled));
-    targets.set(name, compiled);
+  for (const [name, rawTarget] of Object.entries(
+    (document.targets ?? {}) as Record<string, unknown>,
+  )) {
+    const target = { ...checkSection(rawTarget, TARGET, at(`targets.${name}`)), name } as Target;
+    problems.push(
+      ...targetProblems(target).filter(
+        ({ problem }) => target.database !== undefined || !/database/.test(problem),
+      ),
+    );
+    targets.set(name, target);
   }
 
   const protectedDbUsers = new Set<string>();
-  document.protectedDbUsers?.forEach((name, i) => {
+  ((document.protectedDbUsers ?? []) as string[]).forEach((name, i) => {
     const problem = nameProblem('dbUser', name.toLowerCase());
     if (problem) problems.push({ field: `protectedDbUsers[${i}]`, problem });
     protectedDbUsers.add(name.toLowerCase());
   });
 
   const seen = new Set<string>();
-  const rules = document.rules.map((rule, index) => {
-    const report = (field: string, problem: string) =>
-      problems.push({
-        field: `rules[${index}]${field ? `.${field}` : ''}`,
-        rule: ruleLabel(document, index),
-        problem,
-      });
-    if (seen.has(rule.name)) report('name', `duplicate rule name "${rule.name}"`);
-    seen.add(rule.name);
-    return compileRule(rule, index, targets, report);
+  const compiled = ((document.rules ?? []) as unknown[]).map((rawRule, index) => {
+    const label = ruleLabel(rawRule, index);
+    const report = at(`rules[${index}]`, label);
+    const rule = checkSection(rawRule, RULE, report) as RuleDocument;
+    if (rule.name !== undefined) {
+      if (seen.has(rule.name)) report('name', `duplicate rule name "${rule.name}"`);
+      seen.add(rule.name);
+    }
+    return {
+      rule: compileRule(rule, rawRule, index, targets, report),
+      principals: rule.principals ?? [],
+    };
   });
-  if (problems.length > 0) throw new PolicyError(file, problems);
-  const firstMatch = indexPrincipals(document.rules.map((rule) => rule.principals));
-
-  const outlines = rules.map((rule, index) => ({
+  const rules = compiled.map(({ rule }) => rule);
+  const outlines = compiled.map(({ rule, principals }, index) => ({
     index,
     name: rule.name,
-    principals: document.rules[index]?.principals ?? [],
+    principals,
     ...(rule.effect === 'allow' && { dbUser: rule.dbUser }),
   }));
+  const warnings = policyWarnings(outlines, protectedDbUsers);
+  if (problems.length > 0) return { policy: undefined, problems, warnings };
+
+  const firstMatch = indexPrincipals(compiled.map(({ principals }) => principals));
   return {
-    targets,
-    rules,
-    protectedDbUsers,
-    warnings: policyWarnings(outlines, protectedDbUsers),
-    ruleFor: (principal) => rules[firstMatch(principal) ?? rules.length],
+    policy: {
+      targets,
+      rules,
+      protectedDbUsers,
+      warnings,
+      ruleFor: (principal) => rules[firstMatch(principal) ?? rules.length],
+    },
+    problems,
+    warnings,
   };
 }
 
-type Report = (field: string, problem: string) => void;
-
 function compileRule(
   rule: RuleDocument,
+  raw: unknown,
   index: number,
   targets: ReadonlyMap<string, Target>,
   report: Report,
 ): Rule {
-  rule.principals.forEach((pattern, i) => {
+  const name = rule.name ?? `#${index}`;
+  rule.principals?.forEach((pattern, i) => {
     const problem = principalPatternProblem(pattern);
     if (problem) report(`principals[${i}]`, problem);
   });
   if (rule.effect === 'deny') {
-    const extra = Object.keys(rule).filter(
+    const extra = Object.keys(raw as object).filter(
       (key) => !['name', 'principals', 'effect'].includes(key),
     );
     if (extra.length > 0)
       report(extra[0] ?? '', 'a deny rule takes only name, principals and effect');
-    return { effect: 'deny', name: rule.name, index };
+    return { effect: 'deny', name, index };
   }
 
   const ruleTargets = new Map<string, Target>();
@@ -249,7 +368,7 @@ function compileRule(
 
   return {
     effect: 'allow',
-    name: rule.name,
+    name,
     index,
     targets: ruleTargets,
     ...(rule.databases && { databases: rule.databases }),
@@ -300,8 +419,8 @@ function principalPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-/** `#index name` of a rule, from a document that may not have passed validation yet. */
-function ruleLabel(document: unknown, index: number): string {
-  const name = (document as { rules?: { name?: unknown }[] }).rules?.[index]?.name;
+/** `#index name` of a rule, from a rule that may not have passed validation. */
+function ruleLabel(rule: unknown, index: number): string {
+  const name = (rule as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? `#${index} ${name}` : `#${index}`;
 }

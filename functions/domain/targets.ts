@@ -59,7 +59,8 @@ export function targetProblems(target: Target): PolicyProblem[] {
   if (workgroupName !== undefined && !WORKGROUP_NAME.test(workgroupName)) {
     check('workgroupName', 'must be 3 to 64 lower-case letters, digits or hyphens');
   }
-  check('database', nameProblem('database', target.database));
+  // A missing database is reported where the document is read.
+  if (target.database !== undefined) check('database', nameProblem('database', target.database));
   if (target.region !== undefined && !REGION.test(target.region)) {
     check('region', 'must be an AWS region name such as eu-west-1');
   }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { PolicyError } from '../../../functions/domain/errors.js';
 import { principalFromArn } from '../../../functions/domain/identity.js';
-import { type Policy, parsePolicy, ungrantedTargets } from '../../../functions/domain/policy.js';
+import {
+  type Policy,
+  parsePolicy,
+  reviewPolicy,
+  ungrantedTargets,
+} from '../../../functions/domain/policy.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
@@ -265,6 +270,57 @@ describe('parsePolicy load errors', () => {
       file: 'policy.yaml',
       problems: [{ field: 'rules[0].dbGroups[0]', rule: '#0 etl-roles' }],
     });
+  });
+});
+
+describe('reviewPolicy', () => {
+  it('reports a bad group and a bad duration of one rule together, neither hiding the other', () => {
+    const { problems } = reviewPolicy(
+      policyText([{ ...ETL_RULE, dbGroups: ['Admins'], maxDurationSeconds: 7200 }]),
+      'p.yaml',
+    );
+
+    expect(problems.map(({ field }) => field).sort()).toEqual([
+      'rules[0].dbGroups[0]',
+      'rules[0].maxDurationSeconds',
+    ]);
+  });
+
+  it('reports a misspelt field as unknown, suggesting the field it probably meant', () => {
+    const { problems } = reviewPolicy(
+      policyText([], { a: { clusterIdentifer: 'c1', database: 'd' } }),
+      'p.yaml',
+    );
+
+    expect(problems).toEqual([
+      {
+        field: 'targets.a',
+        problem: 'unknown field clusterIdentifer (did you mean clusterIdentifier?)',
+      },
+      { field: 'targets.a', problem: expect.stringMatching(/needs clusterIdentifier/) },
+    ]);
+  });
+
+  it('gives the warnings of what could be read even when there are problems', () => {
+    const review = reviewPolicy(
+      policyText([
+        { name: 'everyone', principals: ['*'], effect: 'deny' },
+        { ...ETL_RULE, maxDurationSeconds: 60 },
+      ]),
+      'p.yaml',
+    );
+
+    expect(review.policy).toBeUndefined();
+    expect(review.problems).toHaveLength(1);
+    expect(review.warnings).toEqual([
+      expect.stringMatching(/rules\[1\] \(etl-roles\) is never reached/),
+    ]);
+  });
+
+  it('reports exactly what the cold-start load refuses with', () => {
+    const text = policyText([{ ...ETL_RULE, dbGroups: ['Admins'], maxDurationSeconds: 7200 }]);
+
+    expect(policyErrorOf(text).problems).toEqual(reviewPolicy(text, 'policy.yaml').problems);
   });
 });
 
