@@ -54,7 +54,7 @@ export function authorize(
   if (refused !== undefined) throw deny(`group "${refused}" is not allowed`);
 
   const durationSeconds = request.durationSeconds ?? MIN_DURATION_SECONDS;
-  if (durationSeconds > rule.maxDurationSeconds) {
+  if (durationSeconds < MIN_DURATION_SECONDS || durationSeconds > rule.maxDurationSeconds) {
     throw new InvalidRequestError(
       `durationSeconds must be between ${MIN_DURATION_SECONDS} and ${rule.maxDurationSeconds}`,
     );

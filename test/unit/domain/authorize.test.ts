@@ -109,11 +109,15 @@ describe('authorize', () => {
     expect(decide(ETL, { dbGroups: [] }).dbGroups).toEqual([]);
   });
 
-  it('refuses a duration above the rule maximum as an invalid request', () => {
-    expect(() => decide(ETL, { durationSeconds: 1801 })).toThrow(
-      new InvalidRequestError('durationSeconds must be between 900 and 1800'),
-    );
-  });
+  it.each([1801, 99_999, 899, 0])(
+    'refuses durationSeconds %i with the range this caller’s rule allows',
+    (durationSeconds) => {
+      expect(() => decide(ETL, { durationSeconds })).toThrow(
+        new InvalidRequestError('durationSeconds must be between 900 and 1800'),
+      );
+    },
+  );
+
 
   it('denies a group the rule does not grant', () => {
     const error = denial(() => decide(ETL, { dbGroups: ['etl_rw', 'admins'] }));

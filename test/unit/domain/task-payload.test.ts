@@ -35,8 +35,8 @@ describe('parseTaskPayload', () => {
     ['an empty executionArn', { executionArn: '' }, /executionArn: must be at least 1 long/],
     ['a payload that is not an object', null, /expected object/],
     [
-      'a duration out of range',
-      { executionArn: EXECUTION, durationSeconds: 7200 },
+      'a fractional duration',
+      { executionArn: EXECUTION, durationSeconds: 900.5 },
       /durationSeconds/,
     ],
   ])('rejects %s as an invalid request', (_, payload, message) => {
