@@ -44,9 +44,19 @@ describe.skipIf(process.env[NESTED])('the deployable policy', () => {
       encoding: 'utf8',
     });
 
+    const policyChecks = ['check --strict', 'test'].map((command) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/policy.ts', ...command.split(' ')], {
+        cwd: copy,
+        encoding: 'utf8',
+      }),
+    );
+
     expect(readFileSync(join(copy, POLICY_FOLDER, 'policy/policy.yaml'), 'utf8')).toContain(
       'prod-dwh',
     );
+    for (const policyCheck of policyChecks) {
+      expect(policyCheck.status, policyCheck.stdout + policyCheck.stderr).toBe(0);
+    }
     expect(`${run.stdout}${run.stderr}`).toMatch(/Tests\s+\d+ passed/);
     expect(run.status, `${run.stdout}\n${run.stderr}`.slice(-3000)).toBe(0);
   }, 300_000);

@@ -118,7 +118,6 @@ describe('authorize', () => {
     },
   );
 
-
   it('denies a group the rule does not grant', () => {
     const error = denial(() => decide(ETL, { dbGroups: ['etl_rw', 'admins'] }));
 

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PolicyError } from '../functions/domain/errors.js';
+import { parsePolicy } from '../functions/domain/policy.js';
+import { readCases, runCases } from './policy/cases.js';
+import { check } from './policy/check.js';
+import { describeExplanation, explain } from './policy/explain.js';
+
+/**
+ * `npm run policy -- <command>`: review the access policy offline, with the code the functions
+ * run. check: problems and warnings; explain: one caller's decision; test: a file of cases.
+ */
+const DEFAULT_POLICY = 'layers/policy/policy/policy.yaml';
+const USAGE = `usage: npm run policy -- <command> [options] [FILE]   (FILE default ${DEFAULT_POLICY})
+
+  check [FILE] [--strict]
+      every problem and warning; exit 0 valid, 1 invalid (--strict: warnings fail too)
+      e.g. npm run policy -- check --strict
+  explain --principal ARN [--request JSON] [--json] [FILE]
+      the decision for that caller and request; exit 0 issued, 1 denied
+      e.g. npm run policy -- explain --principal arn:aws:sts::123456789012:assumed-role/etl-loader/run-1 --request '{"durationSeconds":1800}'
+  test [FILE] [--cases CASES]
+      runs the cases (default: policy.test.yaml beside FILE); exit 0 all pass, 1 any fails
+      e.g. npm run policy -- test`;
+
+class UsageError extends Error {}
+
+function readFile(file: string): string {
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  return readFileSync(file, 'utf8');
+}
+
+/** The policy, or the exit of a policy that does not load (its problems on stderr). */
+function loadPolicy(file: string) {
+  try {
+    return parsePolicy(readFile(file), file);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    const { output } = check(file, readFile(file), false);
+    console.error(`${output}\nthe policy does not load: fix it first (npm run policy -- check)`);
+    process.exit(1);
+  }
+}
+
+function run(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      strict: { type: 'boolean', default: false },
+      principal: { type: 'string' },
+      request: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      cases: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, file = DEFAULT_POLICY, ...extra] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+
+  switch (command) {
+    case 'check': {
+      const { output, code } = check(file, readFile(file), values.strict);
+      console.log(output);
+      return code;
+    }
+    case 'explain': {
+      if (!values.principal) throw new UsageError('explain needs --principal ARN');
+      let request: unknown = {};
+      if (values.request !== undefined) {
+        try {
+          request = JSON.parse(values.request);
+        } catch {
+          throw new UsageError('--request must be JSON, e.g. \'{"target":"analytics"}\'');
+        }
+      }
+      const explanation = explain(loadPolicy(file), values.principal, request);
+      console.log(
+        values.json ? JSON.stringify(explanation, null, 2) : describeExplanation(explanation),
+      );
+      return explanation.decision === 'issued' ? 0 : 1;
+    }
+    case 'test': {
+      const casesFile = values.cases ?? join(dirname(file), 'policy.test.yaml');
+      const cases = readCases(readFile(casesFile), casesFile);
+      const { output, code } = runCases(loadPolicy(file), cases);
+      console.log(output);
+      return code;
+    }
+    default:
+      throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
+  }
+}
+
+try {
+  process.exitCode = run(process.argv.slice(2));
+} catch (error) {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
+    console.error(`policy: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof Error && /^.+\.ya?ml: /.test(error.message)) {
+    console.error(`policy: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import { type Decision, decide } from '../../functions/domain/decide.js';
+import { principalFromStateMachineArn } from '../../functions/domain/execution.js';
+import { principalFromArn } from '../../functions/domain/identity.js';
+import type { Policy } from '../../functions/domain/policy.js';
+
+/** What `explain` reports: the decision, and the rule that made it or why none did. */
+export interface Explanation {
+  readonly principal: string;
+  readonly kind: string;
+  readonly decision: Decision['decision'];
+  readonly rule?: string;
+  readonly effect?: 'allow' | 'deny';
+  readonly dbUser?: string;
+  readonly dbGroups?: readonly string[];
+  readonly target?: string;
+  readonly database?: string;
+  readonly durationSeconds?: number;
+  readonly autoCreate?: boolean;
+  readonly code?: string;
+  readonly reason?: string;
+}
+
+/**
+ * The decision for `principalArn` and `request`, as the function would make it: a state machine
+ * ARN as the Step Functions task sees its caller, anything else as API Gateway's verified caller.
+ */
+export function explain(policy: Policy, principalArn: string, request: unknown): Explanation {
+  const stateMachine = principalFromStateMachineArn(principalArn);
+  const principal =
+    stateMachine.kind === 'state-machine' ? stateMachine : principalFromArn(principalArn);
+  const matched = policy.ruleFor(principal);
+  const decision = decide(policy, principal, request);
+  const base = {
+    principal: principalArn,
+    kind: principal.kind,
+    decision: decision.decision,
+    ...(matched && { rule: matched.name, effect: matched.effect }),
+  };
+  if (decision.decision === 'denied') {
+    return { ...base, code: decision.code, reason: decision.reason };
+  }
+  const { grant } = decision;
+  return {
+    ...base,
+    dbUser: grant.dbUser,
+    dbGroups: grant.dbGroups,
+    target: grant.target.name,
+    database: grant.database,
+    durationSeconds: grant.durationSeconds,
+    autoCreate: grant.autoCreate,
+  };
+}
+
+/** The explanation for a reader. */
+export function describeExplanation(explanation: Explanation): string {
+  const rule = explanation.rule
+    ? `rule ${explanation.rule} (${explanation.effect}) matches`
+    : 'no rule matches: denied by default';
+  const lines = [`principal ${explanation.principal} (${explanation.kind})`, rule];
+  if (explanation.decision === 'issued') {
+    lines.push(
+      `ISSUED  db user ${explanation.dbUser}${explanation.autoCreate ? ' (created on first use)' : ''}`,
+      `        groups ${explanation.dbGroups?.length ? explanation.dbGroups.join(', ') : '(none)'}`,
+      `        target ${explanation.target}, database ${explanation.database}, ${explanation.durationSeconds} s`,
+      '        (the target’s admin user, which only Redshift knows, would still be refused)',
+    );
+  } else {
+    lines.push(`DENIED  ${explanation.code}: ${explanation.reason}`);
+  }
+  return lines.join('\n');
+}

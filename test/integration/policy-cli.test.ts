@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// `npm run policy -- <command>`: what a reviewer sees and the exit codes scripts rely on.
+const folder = mkdtempSync(join(tmpdir(), 'policy-cli-'));
+
+function policy(args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/policy.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function write(name: string, text: string): string {
+  const file = join(folder, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const TARGETS =
+  'targets:\n  analytics: { clusterIdentifier: examplecluster, database: exampledb }\n';
+const INVALID = write(
+  'invalid.yaml',
+  `version: 1\ntargets:\n  analytics: { clusterIdentifer: examplecluster, database: exampledb }\nrules:\n  - name: etl\n    principals: ["arn:aws:iam::123456789012:role/etl-*"]\n    targets: [analytics]\n    dbUser: "etl_\${roleName}"\n    dbGroups: [Admins]\n    maxDurationSeconds: 7200\n`,
+);
+const WARNING_ONLY = write(
+  'warning.yaml',
+  `version: 1\n${TARGETS}rules:\n  - name: all-roles\n    principals: ["arn:aws:iam::123456789012:role/*"]\n    targets: [analytics]\n    dbUser: "r_\${roleName}"\n  - name: no-contractors\n    principals: ["arn:aws:iam::123456789012:role/contractor-*"]\n    effect: deny\n`,
+);
+const FAILING_CASES = write(
+  'failing.test.yaml',
+  `cases:\n  - name: contractors are refused\n    principal: arn:aws:sts::123456789012:assumed-role/contractor-jo/s1\n    expect: { decision: denied }\n  - name: roles get their user\n    principal: arn:aws:sts::123456789012:assumed-role/etl-a/s1\n    expect: { decision: issued, dbUser: r_etl-a }\n`,
+);
+
+describe('npm run policy -- check', () => {
+  it('passes the deployable policy, strictly, with exit 0', () => {
+    const { code, stdout } = policy(['check', '--strict']);
+
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('layers/policy/policy/policy.yaml: 0 problems, 0 warnings — valid');
+  });
+
+  it('prints every problem with file, line, field and rule, and exits 1', () => {
+    const { code, stdout } = policy(['check', INVALID]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${INVALID}:3: error targets.analytics: unknown field clusterIdentifer (did you mean clusterIdentifier?)`,
+    );
+    expect(stdout).toContain(
+      `${INVALID}:10: error rules[0].maxDurationSeconds (rule #0 etl): must be at most 3600`,
+    );
+    expect(stdout).toContain(`${INVALID}:9: error rules[0].dbGroups[0] (rule #0 etl):`);
+    expect(stdout.trim().split('\n').at(-1)).toBe(`${INVALID}: 4 problems, 0 warnings`);
+  });
+
+  it('prints a warning and exits 0, or 1 with --strict', () => {
+    const lenient = policy(['check', WARNING_ONLY]);
+    const strict = policy(['check', '--strict', WARNING_ONLY]);
+
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain(
+      `${WARNING_ONLY}:9: warning rules[1] (no-contractors) is never reached: rules[0] (all-roles) already matches every principal it names`,
+    );
+    expect(strict.code).toBe(1);
+  });
+});
+
+describe('npm run policy -- explain', () => {
+  it('explains an issued credential, readable by default and as JSON, exit 0', () => {
+    const args = [
+      'explain',
+      '--principal',
+      'arn:aws:sts::123456789012:assumed-role/etl-loader/run-1',
+    ];
+    const readable = policy([...args, '--request', '{"durationSeconds":1800}']);
+    const json = policy([...args, '--json']);
+
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toContain('rule etl-roles (allow) matches');
+    expect(readable.stdout).toContain('ISSUED  db user etl_etl-loader');
+    expect(readable.stdout).toContain('1800 s');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      decision: 'issued',
+      rule: 'etl-roles',
+      dbUser: 'etl_etl-loader',
+      dbGroups: ['etl_rw'],
+      target: 'analytics',
+      database: 'exampledb',
+      durationSeconds: 900,
+    });
+  });
+
+  it('explains a denial with its code and reason, exit 1', () => {
+    const { code, stdout } = policy([
+      'explain',
+      '--principal',
+      'arn:aws:iam::123456789012:user/mallory',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('rule nobody-else (deny) matches');
+    expect(stdout).toContain('DENIED  AccessDenied: a deny rule matches');
+  });
+
+  it.each([
+    [['explain'], /explain needs --principal ARN/],
+    [['explain', '--principal', 'x', '--request', '{'], /--request must be JSON/],
+    [['frobnicate'], /unknown command: frobnicate/],
+    [['check', '/no/such/policy.yaml'], /no such file/],
+  ])('exits 2 with one line saying what to do for %j', (args, message) => {
+    const { code, stderr } = policy(args);
+
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toMatch(message);
+  });
+});
+
+describe('npm run policy -- test', () => {
+  it('runs the deployable policy’s cases, all passing', () => {
+    const { code, stdout } = policy(['test']);
+
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed$/);
+  });
+
+  it('prints expected against actual for a failing case and exits 1', () => {
+    const { code, stdout } = policy(['test', WARNING_ONLY, '--cases', FAILING_CASES]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('FAIL contractors are refused');
+    expect(stdout).toContain('decision: expected "denied", got "issued"');
+    expect(stdout).toContain('PASS roles get their user');
+    expect(stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+});
