@@ -10,6 +10,8 @@ export interface RuleOutline {
   readonly name: string;
   readonly principals: readonly string[];
   readonly dbUser?: DbUserTemplate;
+  /** The targets an allow rule names. */
+  readonly targets?: readonly string[];
 }
 
 const label = (rule: RuleOutline) => `rules[${rule.index}] (${rule.name})`;
@@ -19,15 +21,20 @@ const VARIABLE_VALUE = '[a-z0-9_+=,.@-]+';
 
 /**
  * Things a policy may legally say that are almost certainly not what its author meant: a rule no
- * caller can reach because earlier rules already match everyone it names, and a dbUser template
- * that can render another rule's fixed user or a protected user.
+ * caller can reach because earlier rules already match everyone it names, a dbUser template
+ * that can render another rule's fixed user or a protected user, and a target no rule names.
  */
 export function policyWarnings(
   rules: readonly RuleOutline[],
   protectedDbUsers: ReadonlySet<string>,
+  targets: readonly string[] = [],
 ): string[] {
   if (rules.length === 0) return ['no rules: every request is denied'];
-  return [...shadowedRules(rules), ...overlappingUsers(rules, protectedDbUsers)];
+  const used = new Set(rules.flatMap((rule) => rule.targets ?? []));
+  const unused = targets
+    .filter((target) => !used.has(target))
+    .map((target) => `targets.${target} is named by no rule: nobody can be issued it`);
+  return [...shadowedRules(rules), ...overlappingUsers(rules, protectedDbUsers), ...unused];
 }
 
 interface Filed {

@@ -308,9 +308,9 @@ function compilePolicy(raw: unknown): PolicyReview {
     index,
     name: rule.name,
     principals,
-    ...(rule.effect === 'allow' && { dbUser: rule.dbUser }),
+    ...(rule.effect === 'allow' && { dbUser: rule.dbUser, targets: [...rule.targets.keys()] }),
   }));
-  const warnings = policyWarnings(outlines, protectedDbUsers);
+  const warnings = policyWarnings(outlines, protectedDbUsers, [...targets.keys()]);
   if (problems.length > 0) return { policy: undefined, problems, warnings };
 
   const firstMatch = indexPrincipals(compiled.map(({ principals }) => principals));

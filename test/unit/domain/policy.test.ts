@@ -14,6 +14,8 @@ const TARGETS = {
   finance: { clusterIdentifier: 'finance-cluster', database: 'ledger' },
 };
 
+const ONE_TARGET = { analytics: TARGETS.analytics };
+
 const ETL_RULE = {
   name: 'etl-roles',
   principals: ['arn:aws:iam::123456789012:role/etl-*'],
@@ -303,10 +305,13 @@ describe('reviewPolicy', () => {
 
   it('gives the warnings of what could be read even when there are problems', () => {
     const review = reviewPolicy(
-      policyText([
-        { name: 'everyone', principals: ['*'], effect: 'deny' },
-        { ...ETL_RULE, maxDurationSeconds: 60 },
-      ]),
+      policyText(
+        [
+          { name: 'everyone', principals: ['*'], effect: 'deny' },
+          { ...ETL_RULE, maxDurationSeconds: 60 },
+        ],
+        ONE_TARGET,
+      ),
       'p.yaml',
     );
 
@@ -460,15 +465,25 @@ describe('ungrantedTargets', () => {
 });
 
 describe('parsePolicy warnings', () => {
+  // One target, which the rules name: the warnings below are about rules, not unused targets.
+  const usedTargetsText = (rules: unknown[], targets: unknown = ONE_TARGET, extra: object = {}) =>
+    policyText(rules, targets, extra);
+
+  it('warns about a target no rule names', () => {
+    expect(parsePolicy(policyText([ETL_RULE]), 'p.yaml').warnings).toEqual([
+      'targets.finance is named by no rule: nobody can be issued it',
+    ]);
+  });
+
   it('warns that a policy without rules denies everything', () => {
-    expect(parsePolicy(policyText([]), 'p.yaml').warnings).toEqual([
+    expect(parsePolicy(usedTargetsText([]), 'p.yaml').warnings).toEqual([
       'no rules: every request is denied',
     ]);
   });
 
   it('warns that rules after a "*" rule are never reached', () => {
     const policy = parsePolicy(
-      policyText([{ name: 'everyone', principals: ['*'], effect: 'deny' }, ETL_RULE]),
+      usedTargetsText([{ name: 'everyone', principals: ['*'], effect: 'deny' }, ETL_RULE]),
       'p.yaml',
     );
 
@@ -479,7 +494,7 @@ describe('parsePolicy warnings', () => {
 
   it('warns that a broad role allow hides a narrower deny after it, naming both rules', () => {
     const policy = parsePolicy(
-      policyText([
+      usedTargetsText([
         {
           name: 'all-roles',
           principals: ['arn:aws:iam::123456789012:role/*'],
@@ -502,7 +517,7 @@ describe('parsePolicy warnings', () => {
 
   it('warns about a session pattern whose role an earlier rule already names', () => {
     const policy = parsePolicy(
-      policyText([
+      usedTargetsText([
         { ...ETL_RULE, name: 'etl', principals: ['arn:aws:iam::123456789012:role/etl-*'] },
         {
           name: 'etl-night-sessions',
@@ -534,10 +549,13 @@ describe('parsePolicy warnings', () => {
     ],
   ])('does not warn for %s', (_, first, second) => {
     const policy = parsePolicy(
-      policyText([
-        { name: 'first', principals: [first], effect: 'deny' },
-        { name: 'second', principals: [second], effect: 'deny' },
-      ]),
+      usedTargetsText(
+        [
+          { name: 'first', principals: [first], effect: 'deny' },
+          { name: 'second', principals: [second], effect: 'deny' },
+        ],
+        {},
+      ),
       'p.yaml',
     );
 
@@ -546,14 +564,20 @@ describe('parsePolicy warnings', () => {
 
   it('warns only when every pattern of the later rule is covered', () => {
     const policy = parsePolicy(
-      policyText([
-        { name: 'first', principals: ['arn:aws:iam::123456789012:role/etl-*'], effect: 'deny' },
-        {
-          name: 'second',
-          principals: ['arn:aws:iam::123456789012:role/etl-a', 'arn:aws:iam::123456789012:user/x'],
-          effect: 'deny',
-        },
-      ]),
+      usedTargetsText(
+        [
+          { name: 'first', principals: ['arn:aws:iam::123456789012:role/etl-*'], effect: 'deny' },
+          {
+            name: 'second',
+            principals: [
+              'arn:aws:iam::123456789012:role/etl-a',
+              'arn:aws:iam::123456789012:user/x',
+            ],
+            effect: 'deny',
+          },
+        ],
+        {},
+      ),
       'p.yaml',
     );
 
@@ -562,7 +586,7 @@ describe('parsePolicy warnings', () => {
 
   it('warns that a template can render another rule’s fixed db user', () => {
     const policy = parsePolicy(
-      policyText([
+      usedTargetsText([
         { ...ETL_RULE, dbUser: 'etl_${roleName}' },
         {
           name: 'etl-admin',
@@ -581,9 +605,13 @@ describe('parsePolicy warnings', () => {
 
   it('warns that a template can render a protected user', () => {
     const policy = parsePolicy(
-      policyText([{ ...ETL_RULE, dbUser: '${sessionName}', trustSessionName: true }], TARGETS, {
-        protectedDbUsers: ['dbadmin'],
-      }),
+      usedTargetsText(
+        [{ ...ETL_RULE, dbUser: '${sessionName}', trustSessionName: true }],
+        ONE_TARGET,
+        {
+          protectedDbUsers: ['dbadmin'],
+        },
+      ),
       'p.yaml',
     );
 
@@ -593,7 +621,9 @@ describe('parsePolicy warnings', () => {
   });
 
   it('rejects a protected user that is no valid db user name', () => {
-    const error = policyErrorOf(policyText([ETL_RULE], TARGETS, { protectedDbUsers: ['9admin'] }));
+    const error = policyErrorOf(
+      usedTargetsText([ETL_RULE], TARGETS, { protectedDbUsers: ['9admin'] }),
+    );
 
     expect(error.problems).toEqual([
       { field: 'protectedDbUsers[0]', problem: expect.stringMatching(/starting with a letter/) },
@@ -602,7 +632,7 @@ describe('parsePolicy warnings', () => {
 
   it('does not warn about a final catch-all deny', () => {
     const policy = parsePolicy(
-      policyText([ETL_RULE, { name: 'nobody-else', principals: ['*'], effect: 'deny' }]),
+      usedTargetsText([ETL_RULE, { name: 'nobody-else', principals: ['*'], effect: 'deny' }]),
       'p.yaml',
     );
 
