@@ -1,14 +1,20 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readPolicyFile } from '../functions/adapters/policy-file.js';
+import { seedDatabase } from './database-seed.js';
 import { prepareLocalAws } from './emulator.js';
 import { type ApiHandler, LOCAL_API, startGateway } from './gateway.js';
 import { DEFAULT_IDENTITIES_FILE, loadIdentities } from './identities.js';
+import { type LocalDatabase, startPostgres } from './postgres.js';
+import { type LoginProxy, startRedshiftLoginProxy } from './redshift-login-proxy.js';
 import { LOCAL_POLICY_FILE } from './seed.js';
 
 /**
- * `npm start`: the whole vendor on this machine. moto_server (seeded with the example cluster and
- * state machine), and on 127.0.0.1:${PORT:-3000} a gateway that verifies SigV4 like API Gateway's
- * AWS_IAM authorizer and invokes the bundled credentials-api handler. Ctrl-C stops everything.
+ * `npm start`: the whole vendor on this machine. moto_server (seeded with the example targets and
+ * state machine); a PostgreSQL server playing the clusters, which gets every login the local
+ * Redshift issues; and on 127.0.0.1:${PORT:-3000} a gateway that verifies SigV4 like API
+ * Gateway's AWS_IAM authorizer and invokes the bundled credentials-api handler. Ctrl-C (or
+ * SIGTERM) stops everything it started.
  */
 const port = Number(process.env.PORT ?? 3000);
 const identitiesFile = process.env.IDENTITIES_FILE ?? DEFAULT_IDENTITIES_FILE;
@@ -20,7 +26,32 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 process.env.API_ID = LOCAL_API.apiId;
 process.env.API_STAGE = LOCAL_API.stage;
 
+let database: LocalDatabase | undefined;
+let proxy: LoginProxy | undefined;
+const stopAll = async () => {
+  await proxy?.close();
+  await database?.stop();
+  await aws.stop();
+};
+
 try {
+  try {
+    database = await startPostgres();
+    const admin = await database.admin();
+    // The local policy's fixed users exist, as on a prepared cluster; anyone else's do not.
+    await seedDatabase(admin, {
+      databasesFrom: readPolicyFile(process.env.POLICY_FILE),
+      usersFrom: readPolicyFile(LOCAL_POLICY_FILE),
+    });
+    await admin.end();
+    proxy = await startRedshiftLoginProxy(aws.endpoint, database);
+    // Redshift calls go through the proxy, so that an issued login exists in the database.
+    process.env.AWS_ENDPOINT_URL_REDSHIFT = proxy.endpoint;
+  } catch (error) {
+    console.error(
+      `local database: ${(error as Error).message}. The vendor runs without it; logging in with an issued credential will not work.`,
+    );
+  }
   const identities = loadIdentities(identitiesFile);
   const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
   const { handler } = (await import(bundle)) as { handler: ApiHandler };
@@ -36,16 +67,26 @@ try {
   const stop = async (signal: string) => {
     console.error(`\n${signal}: stopping`);
     await gateway.close();
-    await aws.stop();
+    await stopAll();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   const [example] = identities.values();
+  const environment = [
+    `export REDSHIFT_CREDENTIALS_ENDPOINT=${gateway.url}/credentials AWS_REGION=${region}`,
+    `export AWS_ACCESS_KEY_ID=${example?.accessKeyId} AWS_SECRET_ACCESS_KEY=${example?.secretAccessKey}`,
+    `export AWS_ENDPOINT_URL=${aws.endpoint}`,
+    ...(database
+      ? [
+          `export PGSSLROOTCERT=${database.certificates.caFile} NODE_EXTRA_CA_CERTS=${database.certificates.caFile}`,
+        ]
+      : []),
+  ];
   console.log(
     [
-      `redshift-credential-vendor ready: POST ${gateway.url}/credentials (region ${region}, policy ${process.env.POLICY_FILE}, identities ${identitiesFile}, AWS emulator ${aws.endpoint})`,
+      `redshift-credential-vendor ready: POST ${gateway.url}/credentials (region ${region}, policy ${process.env.POLICY_FILE}, identities ${identitiesFile}, AWS emulator ${aws.endpoint}${database ? `, database 127.0.0.1:${database.port}` : ''})`,
       '',
       'Try it (signed as the example IAM user of the identities file):',
       '',
@@ -54,9 +95,14 @@ try {
       `    --user "${example?.accessKeyId}:${example?.secretAccessKey}" \\`,
       `    -H 'content-type: application/json' -d '{"durationSeconds": 900}'`,
       '',
+      'Or, in another terminal, the redshift-credentials CLI with this environment:',
+      '',
+      ...environment.map((line) => `  ${line}`),
+      `  npx redshift-credentials psql -- -c 'select current_user'`,
+      '',
     ].join('\n'),
   );
 } catch (error) {
-  await aws.stop();
+  await stopAll();
   throw error;
 }
