@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { LocalIdentity } from './identities.js';
 import { lambdaContext } from './lambda-context.js';
+import { SetupError } from './setup-error.js';
 import { type SignedRequest, verifySigV4 } from './sigv4-verifier.js';
 
 /**
@@ -48,7 +49,14 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     });
   });
   server.listen(options.port, '127.0.0.1');
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new SetupError(
+      `port ${options.port} is in use: set PORT to a free port (PORT=${options.port + 1} npm start)`,
+    );
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { prepareLocalAws } from './emulator.js';
 import { lambdaContext } from './lambda-context.js';
 import { LOCAL_POLICY_FILE } from './seed.js';
+import { runTool, SetupError } from './setup-error.js';
 import { readTemplate } from './template.js';
 
 /**
@@ -61,21 +62,38 @@ if (!shellEnvironment.AWS_ENDPOINT_URL) delete process.env.AWS_ENDPOINT_URL;
 // The local policy, not the deployable one, unless the shell names a policy (even /opt/…).
 process.env.POLICY_FILE = onLayers(shellEnvironment.POLICY_FILE ?? LOCAL_POLICY_FILE);
 
-const aws = await prepareLocalAws();
-try {
-  const bundle = pathToFileURL(resolve(`dist/${bundleName}/index.mjs`)).href;
-  const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
-  // The function's logs go to stderr, so stdout carries the result alone (as with sam local invoke).
-  const writeResult = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr);
-  const { handler } = (await import(bundle)) as {
-    handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
-  };
-  const result = await handler(event, lambdaContext(bundleName));
-  writeResult(`${JSON.stringify(result)}\n`);
-} finally {
-  await aws.stop();
-}
+await runTool('npm run invoke', async () => {
+  if (!existsSync(eventFile)) {
+    throw new SetupError(`no event file ${eventFile}: name one of events/*.json or your own`);
+  }
+  let event: unknown;
+  try {
+    event = JSON.parse(readFileSync(eventFile, 'utf8'));
+  } catch {
+    throw new SetupError(`event file ${eventFile} is not JSON: fix it`);
+  }
+  const aws = await prepareLocalAws();
+  try {
+    const bundle = pathToFileURL(resolve(`dist/${bundleName}/index.mjs`)).href;
+    // The function's logs go to stderr, so stdout carries the result alone (as with sam local invoke).
+    const writeResult = process.stdout.write.bind(process.stdout);
+    process.stdout.write = process.stderr.write.bind(process.stderr);
+    const { handler } = (await import(bundle)) as {
+      handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+    };
+    try {
+      const result = await handler(event, lambdaContext(bundleName));
+      writeResult(`${JSON.stringify(result)}\n`);
+    } catch (error) {
+      // A failed invocation, as Lambda reports it (what a workflow's Catch sees).
+      const { name, message } = error as Error;
+      writeResult(`${JSON.stringify({ errorType: name, errorMessage: message })}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await aws.stop();
+  }
+});
 
 /** Maps a `/opt/…` path to the content of one of the function's layers, as Lambda mounts it. */
 function onLayers(path: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SetupError } from './setup-error.js';
 
 /** A moto_server (AWS API emulator) started on a free loopback port. */
 export interface Moto {
@@ -31,6 +32,18 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const exited = once(child, 'exit');
+  const missing = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new SetupError(
+              'moto_server is not on the PATH: install it (pip install "moto[server]") or set AWS_ENDPOINT_URL to a running emulator',
+            )
+          : error,
+      ),
+    );
+  });
+  missing.catch(() => {});
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -41,10 +54,13 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-    const ready = await fetch(`${endpoint}/moto-api/`).then(
-      (response) => response.ok,
-      () => false,
-    );
+    const ready = await Promise.race([
+      missing,
+      fetch(`${endpoint}/moto-api/`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    ]);
     if (ready) return { endpoint, stop };
     await sleep(100);
   }

@@ -8,6 +8,7 @@ import { DEFAULT_IDENTITIES_FILE, loadIdentities } from './identities.js';
 import { type LocalDatabase, startPostgres } from './postgres.js';
 import { type LoginProxy, startRedshiftLoginProxy } from './redshift-login-proxy.js';
 import { LOCAL_POLICY_FILE } from './seed.js';
+import { runTool } from './setup-error.js';
 
 /**
  * `npm start`: the whole vendor on this machine. moto_server (seeded with the example targets and
@@ -16,93 +17,96 @@ import { LOCAL_POLICY_FILE } from './seed.js';
  * Gateway's AWS_IAM authorizer and invokes the bundled credentials-api handler. Ctrl-C (or
  * SIGTERM) stops everything it started.
  */
-const port = Number(process.env.PORT ?? 3000);
-const identitiesFile = process.env.IDENTITIES_FILE ?? DEFAULT_IDENTITIES_FILE;
+await runTool('npm start', async () => {
+  const port = Number(process.env.PORT ?? 3000);
+  const identitiesFile = process.env.IDENTITIES_FILE ?? DEFAULT_IDENTITIES_FILE;
 
-const aws = await prepareLocalAws();
-process.env.POLICY_FILE ??= LOCAL_POLICY_FILE;
-process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
-// The local gateway's events name this API and stage, as API Gateway's name the deployed ones.
-process.env.API_ID = LOCAL_API.apiId;
-process.env.API_STAGE = LOCAL_API.stage;
-
-let database: LocalDatabase | undefined;
-let proxy: LoginProxy | undefined;
-const stopAll = async () => {
-  await proxy?.close();
-  await database?.stop();
-  await aws.stop();
-};
-
-try {
-  try {
-    database = await startPostgres();
-    const admin = await database.admin();
-    // The local policy's fixed users exist, as on a prepared cluster; anyone else's do not.
-    await seedDatabase(admin, {
-      databasesFrom: readPolicyFile(process.env.POLICY_FILE),
-      usersFrom: readPolicyFile(LOCAL_POLICY_FILE),
-    });
-    await admin.end();
-    proxy = await startRedshiftLoginProxy(aws.endpoint, database);
-    // Redshift calls go through the proxy, so that an issued login exists in the database.
-    process.env.AWS_ENDPOINT_URL_REDSHIFT = proxy.endpoint;
-  } catch (error) {
-    console.error(
-      `local database: ${(error as Error).message}. The vendor runs without it; logging in with an issued credential will not work.`,
-    );
-  }
+  // A setup mistake in the identities file is reported before anything is started.
   const identities = loadIdentities(identitiesFile);
-  const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
-  const { handler } = (await import(bundle)) as { handler: ApiHandler };
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const gateway = await startGateway({
-    handler,
-    identities,
-    region,
-    port,
-    onRequest: (line) => console.error(`[gateway] ${line}`),
-  });
+  const aws = await prepareLocalAws();
+  process.env.POLICY_FILE ??= LOCAL_POLICY_FILE;
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+  // The local gateway's events name this API and stage, as API Gateway's name the deployed ones.
+  process.env.API_ID = LOCAL_API.apiId;
+  process.env.API_STAGE = LOCAL_API.stage;
 
-  const stop = async (signal: string) => {
-    console.error(`\n${signal}: stopping`);
-    await gateway.close();
-    await stopAll();
-    process.exit(0);
+  let database: LocalDatabase | undefined;
+  let proxy: LoginProxy | undefined;
+  const stopAll = async () => {
+    await proxy?.close();
+    await database?.stop();
+    await aws.stop();
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  const [example] = identities.values();
-  const environment = [
-    `export REDSHIFT_CREDENTIALS_ENDPOINT=${gateway.url}/credentials AWS_REGION=${region}`,
-    `export AWS_ACCESS_KEY_ID=${example?.accessKeyId} AWS_SECRET_ACCESS_KEY=${example?.secretAccessKey}`,
-    `export AWS_ENDPOINT_URL=${aws.endpoint}`,
-    ...(database
-      ? [
-          `export PGSSLROOTCERT=${database.certificates.caFile} NODE_EXTRA_CA_CERTS=${database.certificates.caFile}`,
-        ]
-      : []),
-  ];
-  console.log(
-    [
-      `redshift-credential-vendor ready: POST ${gateway.url}/credentials (region ${region}, policy ${process.env.POLICY_FILE}, identities ${identitiesFile}, AWS emulator ${aws.endpoint}${database ? `, database 127.0.0.1:${database.port}` : ''})`,
-      '',
-      'Try it (signed as the example IAM user of the identities file):',
-      '',
-      `  curl -sS ${gateway.url}/credentials \\`,
-      `    --aws-sigv4 "aws:amz:${region}:execute-api" \\`,
-      `    --user "${example?.accessKeyId}:${example?.secretAccessKey}" \\`,
-      `    -H 'content-type: application/json' -d '{"durationSeconds": 900}'`,
-      '',
-      'Or, in another terminal, the redshift-credentials CLI with this environment:',
-      '',
-      ...environment.map((line) => `  ${line}`),
-      `  npx redshift-credentials psql -- -c 'select current_user'`,
-      '',
-    ].join('\n'),
-  );
-} catch (error) {
-  await stopAll();
-  throw error;
-}
+  try {
+    try {
+      database = await startPostgres();
+      const admin = await database.admin();
+      // The local policy's fixed users exist, as on a prepared cluster; anyone else's do not.
+      await seedDatabase(admin, {
+        databasesFrom: readPolicyFile(process.env.POLICY_FILE),
+        usersFrom: readPolicyFile(LOCAL_POLICY_FILE),
+      });
+      await admin.end();
+      proxy = await startRedshiftLoginProxy(aws.endpoint, database);
+      // Redshift calls go through the proxy, so that an issued login exists in the database.
+      process.env.AWS_ENDPOINT_URL_REDSHIFT = proxy.endpoint;
+    } catch (error) {
+      console.error(
+        `local database: ${(error as Error).message}. The vendor runs without it; logging in with an issued credential will not work.`,
+      );
+    }
+    const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
+    const { handler } = (await import(bundle)) as { handler: ApiHandler };
+    const region = process.env.AWS_REGION ?? 'us-east-1';
+    const gateway = await startGateway({
+      handler,
+      identities,
+      region,
+      port,
+      onRequest: (line) => console.error(`[gateway] ${line}`),
+    });
+
+    const stop = async (signal: string) => {
+      console.error(`\n${signal}: stopping`);
+      await gateway.close();
+      await stopAll();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+
+    const [example] = identities.values();
+    const environment = [
+      `export REDSHIFT_CREDENTIALS_ENDPOINT=${gateway.url}/credentials AWS_REGION=${region}`,
+      `export AWS_ACCESS_KEY_ID=${example?.accessKeyId} AWS_SECRET_ACCESS_KEY=${example?.secretAccessKey}`,
+      `export AWS_ENDPOINT_URL=${aws.endpoint}${proxy ? ` AWS_ENDPOINT_URL_REDSHIFT=${proxy.endpoint}` : ''}`,
+      ...(database
+        ? [
+            `export PGSSLROOTCERT=${database.certificates.caFile} NODE_EXTRA_CA_CERTS=${database.certificates.caFile}`,
+          ]
+        : []),
+    ];
+    console.log(
+      [
+        `redshift-credential-vendor ready: POST ${gateway.url}/credentials (region ${region}, policy ${process.env.POLICY_FILE}, identities ${identitiesFile}, AWS emulator ${aws.endpoint}${database ? `, database 127.0.0.1:${database.port}` : ''})`,
+        '',
+        'Try it (signed as the example IAM user of the identities file):',
+        '',
+        `  curl -sS ${gateway.url}/credentials \\`,
+        `    --aws-sigv4 "aws:amz:${region}:execute-api" \\`,
+        `    --user "${example?.accessKeyId}:${example?.secretAccessKey}" \\`,
+        `    -H 'content-type: application/json' -d '{"durationSeconds": 900}'`,
+        '',
+        'Or, in another terminal, the redshift-credentials CLI with this environment:',
+        '',
+        ...environment.map((line) => `  ${line}`),
+        `  npx redshift-credentials psql -- -c 'select current_user'`,
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+});

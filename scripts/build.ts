@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, stop } from 'esbuild';
 import { readTemplate } from '../local/template.js';
 
 /**
@@ -111,4 +111,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`built dist/${name}/ from ${entry}`);
   }
   await buildClient();
+  // Ends esbuild's service process now, so this process reaps it instead of leaving it behind.
+  await stop();
 }

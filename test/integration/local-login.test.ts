@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient, pgConfig } from '../../client/index.js';
 import type { LocalIdentity } from '../../local/identities.js';
-import { type LocalVendor, localIdentity, startLocalVendor } from '../support/local-vendor.js';
+import {
+  invoke,
+  type LocalVendor,
+  localIdentity,
+  startLocalVendor,
+} from '../support/local-vendor.js';
 
 // The guide's last steps, locally: a credential issued through the local gateway logs in to the
 // PostgreSQL that `npm start` runs in place of the cluster, over verified TLS only.
@@ -13,6 +20,19 @@ const etlSession = localIdentity(':assumed-role/etl-loader/local-session');
 const alice = localIdentity(':user/alice');
 
 let vendor: LocalVendor;
+
+/** The built `redshift-credentials` binary; resolves with its stdout, rejects on failure. */
+function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['dist/client/redshift-credentials.mjs', ...args],
+      { env: { ...process.env, AWS_SESSION_TOKEN: '', ...env } },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
 let caFile: string;
 
 const issue = (credentials: LocalIdentity) =>
@@ -96,6 +116,28 @@ describe('logging in with an issued credential', () => {
     await expect(
       currentUser(pgConfig(credentials, { ssl: { ca: readFileSync(caFile, 'utf8') } })),
     ).rejects.toThrow(/password authentication failed|does not exist/);
+  });
+
+  it('logs a workflow in: invoke the task, decrypt its output with the CLI, connect', async () => {
+    const redshiftProxy = /AWS_ENDPOINT_URL_REDSHIFT=(\S+)/.exec(vendor.stdout())?.[1] ?? '';
+    const { result } = await invoke('credentials-task', 'events/task-example-etl.json', {
+      AWS_ENDPOINT_URL: inject('motoEndpoint'),
+      AWS_ENDPOINT_URL_REDSHIFT: redshiftProxy,
+    });
+    const resultFile = join(mkdtempSync(join(tmpdir(), 'task-result-')), 'result.json');
+    writeFileSync(resultFile, JSON.stringify(result));
+
+    const decrypted = await runCli(['decrypt-task-output', '--input', resultFile], {
+      AWS_ENDPOINT_URL: inject('motoEndpoint'),
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    });
+    const credentials = JSON.parse(decrypted) as Parameters<typeof pgConfig>[0];
+
+    expect(credentials.dbUser).toBe('IAMA:wf_example-etl');
+    expect(
+      await currentUser(pgConfig(credentials, { ssl: { ca: readFileSync(caFile, 'utf8') } })),
+    ).toBe('IAMA:wf_example-etl');
   });
 
   it('lets the built CLI run psql as the issued login', async () => {

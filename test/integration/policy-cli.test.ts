@@ -76,6 +76,7 @@ describe('npm run policy -- explain', () => {
       'explain',
       '--principal',
       'arn:aws:sts::123456789012:assumed-role/etl-loader/run-1',
+      'local/policy.yaml',
     ];
     const readable = policy([...args, '--request', '{"durationSeconds":1800}']);
     const json = policy([...args, '--json']);

@@ -1,0 +1,78 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// `npm start` as a user runs it, in a copy of the repository (it builds its own dist/), stopped
+// with Ctrl-C or with SIGTERM sent to the npm process alone: nothing it started may outlive it.
+const SKIPPED = new Set(['node_modules', '.git', 'dist', 'bench', 'coverage']);
+
+function copyOfRepository(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'vendor-start-'));
+  cpSync('.', copy, { recursive: true, filter: (source) => !SKIPPED.has(source) });
+  symlinkSync(resolve('node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The processes still running in a process group. Exited ones whose parent is gone stay in the
+ * table as zombies until init reaps them, which some sandboxes' init never does: not counted.
+ */
+function processesIn(group: number): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, pgid, stat]) => Number(pgid) === group && !stat?.startsWith('Z'))
+    .map((fields) => fields.slice(3).join(' '));
+}
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stopped with %s', (signal) => {
+  it('leaves no process and no listening port behind', async () => {
+    const copy = copyOfRepository();
+    // Its own process group, so whatever it starts can be found afterwards.
+    const npm = spawn('npm', ['start'], {
+      cwd: copy,
+      detached: true,
+      env: { ...process.env, PORT: '0', AWS_ENDPOINT_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = once(npm, 'exit');
+    const deadline = Date.now() + 90_000;
+    while (!/ready: POST/.test(output) && Date.now() < deadline && npm.exitCode === null) {
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+    const ports = [
+      ...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)|database 127\.0\.0\.1:(\d+)/g),
+    ].map(([, http, database]) => Number(http ?? database));
+    const group = npm.pid ?? 0;
+
+    process.kill(npm.pid ?? 0, signal);
+    await exited;
+    await new Promise((wait) => setTimeout(wait, 1_000));
+
+    expect(output).toMatch(/ready: POST/);
+    expect(ports.length).toBeGreaterThanOrEqual(3);
+    expect(processesIn(group)).toEqual([]);
+    for (const port of new Set(ports)) expect(await listening(port)).toBe(false);
+  }, 120_000);
+});
