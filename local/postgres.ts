@@ -10,10 +10,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 import { createCertificates, type LocalCertificates } from './tls.js';
 
 /**
@@ -41,15 +41,6 @@ export function postgresBin(): string | undefined {
     .filter((version) => existsSync(join(POSTGRES_ROOT, version, 'bin', 'postgres')))
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(POSTGRES_ROOT, versions[0], 'bin');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 /** Runs a PostgreSQL binary as the service user when this process is root. */
