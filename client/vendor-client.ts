@@ -44,27 +44,33 @@ export interface CredentialVendorClientOptions {
   readonly maxThrottleWaitSeconds?: number;
   /** How long one request may take before it is abandoned as a `NetworkError`. Default 10 s. */
   readonly timeoutSeconds?: number;
-  /** For tests: the clock and the pause between throttled attempts. */
+  /** For tests: the clock, the pause between throttled attempts and the jitter's randomness. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
 }
 
 const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
 /**
  * Signs `POST /credentials` with SigV4 (service `execute-api`) and caches what it gets: one
- * credential per request shape, reused until `refreshWindowSeconds` before it expires, one
- * request in flight per shape however many callers wait, and never a cached error.
+ * credential per signing identity and request shape (a provider that switches identity never
+ * gets the previous identity's password), one request in flight per key however many callers
+ * wait, and never a cached error. Inside the last `refreshWindowSeconds` of a credential's life
+ * a call still gets it at once and starts one refresh in the background, so a warm service never
+ * waits for the vendor; an expired credential is never returned.
  */
 export class CredentialVendorClient {
   readonly #url: URL;
   readonly #signer: SignatureV4;
+  readonly #identity: AwsCredentialIdentityProvider;
   readonly #refreshWindowMs: number;
   readonly #maxThrottleRetries: number;
   readonly #maxThrottleWaitMs: number;
   readonly #timeoutMs: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
   readonly #issued = new Map<string, VendorCredentials>();
   readonly #inFlight = new Map<string, Promise<VendorCredentials>>();
 
@@ -77,10 +83,12 @@ export class CredentialVendorClient {
         'region is required: pass it, set AWS_REGION, or use the execute-api URL',
       );
     }
+    const credentials = options.credentials ?? defaultProvider();
+    this.#identity = typeof credentials === 'function' ? credentials : async () => credentials;
     this.#signer = new SignatureV4({
       service: 'execute-api',
       region,
-      credentials: options.credentials ?? defaultProvider(),
+      credentials: this.#identity,
       sha256: Sha256,
       applyChecksum: false,
     });
@@ -90,21 +98,38 @@ export class CredentialVendorClient {
     this.#timeoutMs = (options.timeoutSeconds ?? 10) * 1000;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#random = options.random ?? Math.random;
   }
 
   /** A credential for `request`, from the cache while it is fresh, else from the vendor. */
   async getCredentials(request: CredentialsRequest = {}): Promise<VendorCredentials> {
-    const key = cacheKey(request);
+    const { accessKeyId } = await this.#identity();
+    const key = `${accessKeyId}\n${cacheKey(request)}`;
     const cached = this.#issued.get(key);
-    if (cached && cached.expiration.getTime() - this.#refreshWindowMs > this.#now()) return cached;
+    const now = this.#now();
+    if (cached && cached.expiration.getTime() > now) {
+      if (cached.expiration.getTime() - this.#refreshWindowMs <= now) {
+        // Refreshed in the background; a failure leaves the cached credential to the next call.
+        this.#refresh(key, request).catch(() => {});
+      }
+      return cached;
+    }
+    return this.#refresh(key, request);
+  }
+
+  /** Fetches a credential for `key`, one request in flight however many callers ask. */
+  #refresh(key: string, request: CredentialsRequest): Promise<VendorCredentials> {
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
-      pending = this.#fetchWithThrottleRetries(request).finally(() => this.#inFlight.delete(key));
+      pending = this.#fetchWithThrottleRetries(request)
+        .then((credentials) => {
+          this.#issued.set(key, credentials);
+          return credentials;
+        })
+        .finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, pending);
     }
-    const credentials = await pending;
-    this.#issued.set(key, credentials);
-    return credentials;
+    return pending;
   }
 
   async #fetchWithThrottleRetries(request: CredentialsRequest): Promise<VendorCredentials> {
@@ -113,7 +138,11 @@ export class CredentialVendorClient {
       try {
         return await this.#fetch(request);
       } catch (error) {
-        const delayMs = error instanceof ThrottledAnswer ? error.retryAfterMs : undefined;
+        // Up to half the Retry-After again, so that a burst of clients does not come back at once.
+        const delayMs =
+          error instanceof ThrottledAnswer
+            ? Math.round(error.retryAfterMs * (1 + this.#random() / 2))
+            : undefined;
         const withinBudget = delayMs !== undefined && waitedMs + delayMs <= this.#maxThrottleWaitMs;
         if (!withinBudget || attempt >= this.#maxThrottleRetries) {
           throw error instanceof ThrottledAnswer ? error.vendorError : error;

@@ -16,13 +16,20 @@ afterEach(async () => {
 
 function clientFor(
   vendor: StubVendor,
-  options: { now?: () => number; sleeps?: number[]; refreshWindowSeconds?: number } = {},
+  options: {
+    now?: () => number;
+    sleeps?: number[];
+    refreshWindowSeconds?: number;
+    random?: () => number;
+    credentials?: ConstructorParameters<typeof CredentialVendorClient>[0]['credentials'];
+  } = {},
 ) {
   return new CredentialVendorClient({
     endpoint: vendor.url,
     region: 'us-east-1',
-    credentials: CREDENTIALS,
+    credentials: options.credentials ?? CREDENTIALS,
     now: options.now ?? (() => NOW),
+    random: options.random ?? (() => 0),
     sleep: async (ms) => {
       options.sleeps?.push(ms);
     },
@@ -63,30 +70,71 @@ describe('CredentialVendorClient', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
-  it('fetches a new credential once the cached one is inside the refresh window', async () => {
-    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW + 900_000)]);
+  it('answers inside the refresh window at once from the cache, refreshing in the background once', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW + 900_000)], 20);
     let now = NOW;
     const client = clientFor(stub, { now: () => now });
     await client.getCredentials();
 
     now = NOW + 900_000 - 59_000;
-    const refreshed = await client.getCredentials();
+    const inWindow = await Promise.all([client.getCredentials(), client.getCredentials()]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const afterRefresh = await client.getCredentials();
 
-    expect(refreshed.dbPassword).toBe('p2');
+    expect(inWindow.map((credentials) => credentials.dbPassword)).toEqual(['p1', 'p1']);
+    expect(afterRefresh.dbPassword).toBe('p2');
     expect(stub.requests).toHaveLength(2);
   });
 
-  it('keeps the cached credential until just before the refresh window', async () => {
+  it('keeps the cached credential without a request until the refresh window', async () => {
     stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
     let now = NOW;
     const client = clientFor(stub, { now: () => now, refreshWindowSeconds: 120 });
     await client.getCredentials();
 
     now = NOW + 900_000 - 121_000;
+    await client.getCredentials();
 
-    expect((await client.getCredentials()).dbPassword).toBe('p1');
-    now = NOW + 900_000 - 119_000;
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('never returns an expired credential: it waits for a new one', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW + 900_000)]);
+    let now = NOW;
+    const client = clientFor(stub, { now: () => now });
+    await client.getCredentials();
+
+    now = NOW + 900_000;
+
     expect((await client.getCredentials()).dbPassword).toBe('p2');
+  });
+
+  it('never gives one signing identity the credential of another', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
+    let identity = CREDENTIALS;
+    const client = clientFor(stub, { credentials: async () => identity });
+
+    const first = await client.getCredentials();
+    identity = { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' };
+    const second = await client.getCredentials();
+
+    expect([first.dbPassword, second.dbPassword]).toEqual(['p1', 'p2']);
+    expect(stub.requests[1]?.headers.authorization).toContain('Credential=AKIAOTHEREXAMPLE0000/');
+  });
+
+  it('makes one request for 1,000 concurrent cold callers, and one per identity', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)], 50);
+    const one = clientFor(stub);
+    const other = clientFor(stub, {
+      credentials: { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' },
+    });
+
+    await Promise.all([
+      ...Array.from({ length: 1_000 }, () => one.getCredentials()),
+      ...Array.from({ length: 1_000 }, () => other.getCredentials()),
+    ]);
+
+    expect(stub.requests).toHaveLength(2);
   });
 
   it('caches each request shape apart, and treats group order as the same shape', async () => {
@@ -123,6 +171,17 @@ describe('CredentialVendorClient', () => {
     });
     await expect(client.getCredentials()).resolves.toMatchObject({ dbPassword: 'p2' });
     expect(stub.requests).toHaveLength(2);
+  });
+
+  it('waits up to half a Retry-After more, at random, so a burst does not return at once', async () => {
+    const throttled = refused(429, 'Throttled', { 'Retry-After': '2' });
+    stub = await startStubVendor([throttled, throttled, issued('p3', NOW)]);
+    const sleeps: number[] = [];
+    const randoms = [0.5, 1];
+
+    await clientFor(stub, { sleeps, random: () => randoms.shift() ?? 0 }).getCredentials();
+
+    expect(sleeps).toEqual([2500, 3000]);
   });
 
   it('retries Throttled after each Retry-After, then succeeds', async () => {
