@@ -6,6 +6,7 @@ export {
   pgEnvironment,
   pgpassLine,
 } from './connection.js';
+export { pgPoolConfig } from './pool.js';
 export {
   type DecryptOptions,
   decryptTaskCredentials,

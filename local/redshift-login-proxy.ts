@@ -34,18 +34,28 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** Gives the database the login Redshift just issued (see above). */
-async function grantLogin(admin: pg.Client, form: URLSearchParams, reply: string) {
+async function grantLogin(
+  admin: pg.Client,
+  form: URLSearchParams,
+  reply: string,
+  validSeconds: number | undefined,
+): Promise<string | undefined> {
   const dbUser = element(reply, 'DbUser');
   const password = element(reply, 'DbPassword');
-  const expiration = element(reply, 'Expiration');
-  if (!dbUser || !password || !expiration) return;
+  const issuedUntil = element(reply, 'Expiration');
+  if (!dbUser || !password || !issuedUntil) return undefined;
+  // A shorter life on request, so tests can watch a login expire without waiting 15 minutes.
+  const expiration =
+    validSeconds === undefined
+      ? issuedUntil
+      : new Date(Math.min(Date.parse(issuedUntil), Date.now() + validSeconds * 1000)).toISOString();
   const user = admin.escapeIdentifier(dbUser);
   const { rowCount } = await admin.query('select 1 from pg_roles where rolname = $1', [dbUser]);
   const login = `LOGIN PASSWORD ${admin.escapeLiteral(password)} VALID UNTIL ${admin.escapeLiteral(expiration)}`;
   if (rowCount) await admin.query(`ALTER ROLE ${user} WITH ${login}`);
   else if (form.get('AutoCreate') === 'true')
     await admin.query(`CREATE ROLE ${user} WITH ${login}`);
-  else return;
+  else return undefined;
   const groups = [...form.entries()]
     .filter(([key]) => key.startsWith('DbGroups.'))
     .map(([, group]) => group);
@@ -56,12 +66,14 @@ async function grantLogin(admin: pg.Client, form: URLSearchParams, reply: string
     if (!exists) await admin.query(`CREATE ROLE ${admin.escapeIdentifier(group)} NOLOGIN`);
     await admin.query(`GRANT ${admin.escapeIdentifier(group)} TO ${user}`);
   }
+  return expiration;
 }
 
 /** Starts the proxy on a free loopback port in front of the Redshift at `upstream`. */
 export async function startRedshiftLoginProxy(
   upstream: string,
   database: LocalDatabase,
+  options: { readonly validSeconds?: number } = {},
 ): Promise<LoginProxy> {
   const admin = await database.admin();
   const server = createServer((request, response) => {
@@ -81,7 +93,16 @@ export async function startRedshiftLoginProxy(
         let text = await answer.text();
         const form = new URLSearchParams(body.toString());
         const action = form.get('Action');
-        if (answer.ok && action === 'GetClusterCredentials') await grantLogin(admin, form, text);
+        if (answer.ok && action === 'GetClusterCredentials') {
+          const expiration = await grantLogin(admin, form, text, options.validSeconds);
+          // The caller is told the login's real life, as Redshift would.
+          if (expiration) {
+            text = text.replace(
+              /<Expiration>[^<]*<\/Expiration>/,
+              `<Expiration>${expiration}</Expiration>`,
+            );
+          }
+        }
         if (answer.ok && action === 'DescribeClusters') {
           text = text
             .replace(/<Address>[^<]*<\/Address>/g, `<Address>${database.host}</Address>`)

@@ -48,7 +48,10 @@ await runTool('npm start', async () => {
         usersFrom: readPolicyFile(LOCAL_POLICY_FILE),
       });
       await admin.end();
-      proxy = await startRedshiftLoginProxy(aws.endpoint, database);
+      const validSeconds = Number(process.env.LOCAL_LOGIN_VALID_SECONDS) || undefined;
+      proxy = await startRedshiftLoginProxy(aws.endpoint, database, {
+        ...(validSeconds !== undefined && { validSeconds }),
+      });
       // Redshift calls go through the proxy, so that an issued login exists in the database.
       process.env.AWS_ENDPOINT_URL_REDSHIFT = proxy.endpoint;
     } catch (error) {

@@ -12,6 +12,8 @@ export interface LocalVendor {
   readonly url: string;
   /** Everything the process wrote to stdout so far (ready line, log lines). */
   stdout(): string;
+  /** Everything it wrote to stderr so far (one `[gateway]` line per request). */
+  stderr(): string;
   /** Sends Ctrl-C and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -42,6 +44,7 @@ export async function startLocalVendor(env: Record<string, string>): Promise<Loc
   return {
     url,
     stdout: () => stdout,
+    stderr: () => stderr,
     stop: async () => {
       child.kill('SIGINT');
       const [code] = (await exited) as [number | null];

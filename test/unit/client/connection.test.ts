@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { parse } from 'pg-connection-string';
 import { describe, expect, it } from 'vitest';
-import { connectionUri, pgConfig, pgEnvironment, pgpassLine } from '../../../client/index.js';
+import {
+  connectionUri,
+  pgConfig,
+  pgEnvironment,
+  pgPoolConfig,
+  pgpassLine,
+} from '../../../client/index.js';
 
 const credentials = (dbPassword: string, dbUser = 'IAM:reporting') => ({
   dbUser,
@@ -89,5 +95,27 @@ describe('pgEnvironment and pgpassLine', () => {
     expect(pgpassLine(credentials('a:b\\c'))).toBe(
       'examplecluster.abc123.us-east-1.redshift.amazonaws.com:5439:exampledb:IAM\\:reporting:a\\:b\\\\c',
     );
+  });
+});
+
+describe('pgPoolConfig', () => {
+  it('asks the vendor for the password of each new connection, so a pool follows renewals', async () => {
+    const issued = ['first-password', 'renewed-password'];
+    let calls = 0;
+    const vendor = {
+      getCredentials: async () => ({
+        ...credentials(issued[Math.min(calls++, 1)] ?? ''),
+        expiration: new Date(Date.now() + 60_000),
+        requestId: 'request',
+        target: 'analytics',
+        dbGroups: [],
+      }),
+    };
+
+    const config = await pgPoolConfig(vendor, { target: 'analytics' });
+
+    expect(config).toMatchObject({ user: 'IAM:reporting', ssl: { rejectUnauthorized: true } });
+    expect(typeof config.password).toBe('function');
+    expect(await config.password()).toBe('renewed-password');
   });
 });
