@@ -34,13 +34,22 @@ export async function decryptTaskCredentials(
       'not a credentials-task result: it has neither encryptedPassword nor dbPassword',
     );
   }
-  const { Plaintext } = await kms.send(
-    new DecryptCommand({
-      CiphertextBlob: Buffer.from(result.encryptedPassword, 'base64'),
-      ...(result.keyId && { KeyId: result.keyId }),
-      EncryptionContext: { executionArn: result.executionArn },
-    }),
-  );
+  const { Plaintext } = await kms
+    .send(
+      new DecryptCommand({
+        CiphertextBlob: Buffer.from(result.encryptedPassword, 'base64'),
+        ...(result.keyId && { KeyId: result.keyId }),
+        EncryptionContext: { executionArn: result.executionArn },
+      }),
+    )
+    .catch((error: unknown) => {
+      // KMS's answer when the context does not match the one the password was encrypted under.
+      if ((error as Error).name !== 'InvalidCiphertextException') throw error;
+      throw new Error(
+        `KMS refused to decrypt the password for ${result.executionArn}: the result was issued to another execution, or was altered`,
+        { cause: error },
+      );
+    });
   if (!Plaintext) throw new Error('KMS returned no plaintext');
   return Buffer.from(Plaintext).toString('utf8');
 }

@@ -179,9 +179,16 @@ export class CredentialVendorClient {
     } catch (error) {
       const reason =
         (error as Error).name === 'TimeoutError' ? 'no answer in time from' : 'cannot reach';
+      // fetch's own message is "fetch failed"; the socket's error says why (ECONNREFUSED 127.0.0.1:3999).
+      const socket = (error as { cause?: { code?: unknown; address?: unknown; port?: unknown } })
+        .cause;
+      const why =
+        typeof socket?.code === 'string'
+          ? ` (${socket.code}${typeof socket.address === 'string' ? ` ${socket.address}:${socket.port}` : ''})`
+          : '';
       throw new CredentialVendorError(
         'NetworkError',
-        `${reason} ${this.#url.origin}`,
+        `${reason} ${this.#url.origin}${why}`,
         undefined,
         undefined,
         {
