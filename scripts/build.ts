@@ -72,7 +72,7 @@ async function buildClient() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outdir: 'dist/client',
+    outdir: 'client/dist',
     outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
   };
@@ -85,7 +85,7 @@ async function buildClient() {
       js: "#!/usr/bin/env node\nimport { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
     },
   });
-  chmodSync('dist/client/redshift-credentials.mjs', 0o755);
+  chmodSync('client/dist/redshift-credentials.mjs', 0o755);
   execFileSync(
     process.execPath,
     ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.client.json'],
@@ -93,11 +93,12 @@ async function buildClient() {
       stdio: 'inherit',
     },
   );
-  console.error('built dist/client/ from client/');
+  console.error('built client/dist/ from client/');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   rmSync('dist', { recursive: true, force: true });
+  rmSync('client/dist', { recursive: true, force: true });
   for (const { name, entry, options } of templateBundles()) {
     const { metafile } = await build({
       ...options,

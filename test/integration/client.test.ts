@@ -36,7 +36,7 @@ function runCliIn(args: string[], env: Record<string, string>): Promise<CliRun> 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['dist/client/redshift-credentials.mjs', ...args],
+      ['client/dist/redshift-credentials.mjs', ...args],
       { env },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });

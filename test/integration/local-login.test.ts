@@ -26,7 +26,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['dist/client/redshift-credentials.mjs', ...args],
+      ['client/dist/redshift-credentials.mjs', ...args],
       { env: { ...process.env, AWS_SESSION_TOKEN: '', ...env } },
       (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
@@ -145,7 +145,7 @@ describe('logging in with an issued credential', () => {
       execFile(
         process.execPath,
         [
-          'dist/client/redshift-credentials.mjs',
+          'client/dist/redshift-credentials.mjs',
           'psql',
           '--endpoint',
           `${vendor.url}/credentials`,
