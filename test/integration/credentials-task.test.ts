@@ -125,7 +125,10 @@ describe('bundled credentials-task against moto_server', () => {
 
     await expect(
       decryptTaskCredentials({ ...result, executionArn: otherExecution }),
-    ).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/the result was issued to another execution/),
+      cause: { name: 'InvalidCiphertextException' },
+    });
   });
 
   it('refuses an execution once it has been stopped', async () => {
