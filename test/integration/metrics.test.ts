@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
+import { readTemplate } from '../../local/template.js';
+import { matchesFilterPattern } from '../support/filter-pattern.js';
+import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '../support/lambda.js';
+
+// The template's metric filters applied to the log lines of real decisions: the API handler with
+// its real SDK and logger, Redshift scripted on the wire.
+const CALLER = 'arn:aws:iam::123456789012:user/services/reporting-daily';
+const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
+
+interface MetricFilter {
+  readonly LogGroupName: { Ref: string };
+  readonly FilterPattern: string;
+  readonly MetricTransformations: {
+    MetricNamespace: string;
+    MetricName: string;
+    MetricValue: string;
+    Dimensions: { Key: string; Value: string }[];
+  }[];
+}
+
+const filters = Object.values(readTemplate().Resources)
+  .filter((resource) => resource.Type === 'AWS::Logs::MetricFilter')
+  .map((resource) => resource.Properties as unknown as MetricFilter)
+  .filter((filter) => filter.LogGroupName.Ref === 'CredentialsApiLogGroup');
+
+let stub: RedshiftStub;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  stub = await startRedshiftStub();
+  process.env.AWS_ENDPOINT_URL = stub.endpoint;
+  const output = captureOutput();
+  const handle = await loadApiHandler('test/fixtures/policies/stub-target.yaml');
+
+  stub.reply(() => ({ credentials: { password: PASSWORD, expiresInSeconds: 900 } }));
+  await handle(restEvent(CALLER));
+  await handle(restEvent('arn:aws:iam::123456789012:user/alice'));
+  stub.reply(() => ({ error: { status: 404, code: 'ClusterNotFound' } }));
+  await handle(restEvent(CALLER));
+  stub.reply(() => ({ error: { status: 400, code: 'Throttling' } }));
+  await handle(restEvent(CALLER));
+  const broken = await loadApiHandler('test/fixtures/policies/invalid-session-name.yaml');
+  await broken(restEvent(CALLER));
+
+  lines.push(...output.text().split('\n').filter(Boolean));
+}, 60_000);
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await stub.close();
+});
+
+/** What CloudWatch would add to each metric, by name and Function dimension. */
+function counted(logLines: readonly string[]) {
+  const counts: Record<string, number> = {};
+  for (const filter of filters) {
+    for (const line of logLines.filter((line) =>
+      matchesFilterPattern(filter.FilterPattern, line),
+    )) {
+      for (const transformation of filter.MetricTransformations) {
+        const [dimension] = transformation.Dimensions;
+        const functionName = (JSON.parse(line) as Record<string, unknown>)[
+          dimension?.Value.replace('$.', '') ?? ''
+        ];
+        const key = `${transformation.MetricName} Function=${String(functionName)}`;
+        counts[key] = (counts[key] ?? 0) + Number(transformation.MetricValue);
+      }
+    }
+  }
+  return counts;
+}
+
+describe('metrics counted from the audit lines', () => {
+  it('counts one of each decision, by function, and nothing else', () => {
+    const fn = lambdaContext.functionName;
+
+    expect(counted(lines)).toEqual({
+      [`CredentialsIssued Function=${fn}`]: 1,
+      [`CredentialsDenied Function=${fn}`]: 1,
+      [`UpstreamErrors Function=${fn}`]: 1,
+      [`Throttled Function=${fn}`]: 1,
+      [`PolicyErrors Function=${fn}`]: 1,
+    });
+  });
+
+  it('counts no line that is not a decision or not JSON, and a reason without its code as a denial', () => {
+    const notDecisions = [
+      JSON.stringify({ level: 'INFO', message: 'Access policy loaded', rules: 5 }),
+      JSON.stringify({ level: 'ERROR', message: 'Unexpected failure', decision: 'issued' }),
+      'START RequestId: 7f1c6a3e Version: $LATEST',
+      JSON.stringify({ message: 'Credential decision', decision: 'denied', reason: 'Throttled' }),
+    ];
+
+    expect(counted(notDecisions)).toEqual({
+      'CredentialsDenied Function=undefined': 1,
+    });
+  });
+
+  it('puts only fixed values in a metric: a count of 1 and the function name', () => {
+    for (const filter of filters) {
+      const [transformation] = filter.MetricTransformations;
+      expect(transformation).toMatchObject({
+        MetricNamespace: 'RedshiftCredentialVendor',
+        MetricValue: '1',
+        Dimensions: [{ Key: 'Function', Value: '$.function_name' }],
+      });
+    }
+    expect(lines.join('\n')).not.toContain(PASSWORD);
+  });
+});
