@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { bundleSizes } from './bench/bundle-sizes.js';
 import { coldImport } from './bench/cold-import.js';
 import { buildFloor, ENVIRONMENT } from './bench/handlers.js';
+import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
 import { type Figure, machine, printTable } from './bench/report.js';
 import { warmFullStack } from './bench/warm-full-stack.js';
@@ -23,6 +24,7 @@ const figures: Figure[] = [
   await warmMocked(),
   await warmFullStack(floorBundle),
   policyDecisions(),
+  metricsCost(),
 ];
 const rows = figures.flatMap((figure) => figure.rows);
 printTable(rows);
