@@ -126,8 +126,16 @@ describe('template.yaml', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Tracing: 'Active',
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
+  });
+
+  it('starts without --enable-source-maps, which would parse the source map at every cold start', () => {
+    const variables = (template.Globals?.Function?.Environment as { Variables: object }).Variables;
+
+    expect(variables).not.toHaveProperty('NODE_OPTIONS');
+    for (const [, fn] of functions) {
+      expect(fn.Metadata?.BuildProperties).toMatchObject({ Sourcemap: true });
+    }
   });
 
   it('names each handler after the file its esbuild entry point becomes (EntryNames), as sam build writes it', () => {
