@@ -130,7 +130,10 @@ describe('template.yaml', () => {
   });
 
   it('starts without --enable-source-maps, which would parse the source map at every cold start', () => {
-    const variables = (template.Globals?.Function?.Environment as { Variables: object }).Variables;
+    const environment = template.Globals?.Function?.Environment as
+      | { Variables: object }
+      | undefined;
+    const variables = environment?.Variables;
 
     expect(variables).not.toHaveProperty('NODE_OPTIONS');
     for (const [, fn] of functions) {

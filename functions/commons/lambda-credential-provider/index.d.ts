@@ -1,0 +1,3 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+
+export declare const defaultProvider: (init?: object) => AwsCredentialIdentityProvider;
