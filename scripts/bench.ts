@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { bundleSizes } from './bench/bundle-sizes.js';
+import { clientCache } from './bench/client-cache.js';
 import { coldImport } from './bench/cold-import.js';
 import { buildFloor, ENVIRONMENT } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
@@ -31,6 +32,7 @@ const figures: Figure[] = [
   await warmFullStack(floorBundle),
   policyDecisions(),
   metricsCost(),
+  await clientCache(),
 ];
 const rows = figures.flatMap((figure) => figure.rows);
 printTable(rows);
