@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arnPatternProblem, compileArnLike } from '../../../functions/domain/arn-like.js';
 
@@ -59,4 +60,47 @@ describe('arnPatternProblem', () => {
       expect(arnPatternProblem(pattern)).toMatch(/six colon-separated parts/);
     },
   );
+});
+
+/** ArnLike on one part, by its definition: `*` any run of characters, `?` exactly one. */
+function globMatches(pattern: string, value: string): boolean {
+  if (pattern === '') return value === '';
+  const [head, rest] = [pattern[0], pattern.slice(1)];
+  if (head === '*') {
+    return Array.from({ length: value.length + 1 }, (_, i) => i).some((i) =>
+      globMatches(rest, value.slice(i)),
+    );
+  }
+  if (value === '') return false;
+  return (head === '?' || head === value[0]) && globMatches(rest, value.slice(1));
+}
+
+describe('compileArnLike against the definition', () => {
+  // Resource parts made of wildcards, regex metacharacters and ordinary characters.
+  const resourceChars = fc.constantFrom(...'ab/*?.+^$|()[]{}\\-_:');
+  const resource = fc.string({ unit: resourceChars, maxLength: 8 });
+
+  // Values near the pattern: each of its characters kept, or swapped for another.
+  const nearby = (pattern: string) =>
+    fc
+      .array(fc.oneof(fc.constant(undefined), resourceChars), {
+        minLength: pattern.length,
+        maxLength: pattern.length,
+      })
+      .map((swaps) => Array.from(pattern, (char, i) => swaps[i] ?? char).join(''));
+  const patternAndValue = resource.chain((pattern) =>
+    fc.tuple(fc.constant(pattern), fc.oneof(resource, nearby(pattern))),
+  );
+
+  it('matches a resource exactly when the glob does, whatever characters it holds', () => {
+    fc.assert(
+      fc.property(patternAndValue, ([pattern, value]) => {
+        const matches = compileArnLike(`arn:aws:iam::123456789012:${pattern}`);
+        const expected = globMatches(pattern, value);
+
+        expect(matches(`arn:aws:iam::123456789012:${value}`)).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });
