@@ -1,11 +1,13 @@
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
 import { readTemplate } from '../../local/template.js';
 import { matchesFilterPattern } from '../support/filter-pattern.js';
-import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '../support/lambda.js';
+import { captureOutput, lambdaContext, restEvent } from '../support/lambda.js';
 
-// The template's metric filters applied to the log lines of real decisions: the API handler with
-// its real SDK and logger, Redshift scripted on the wire.
+// The template's metric filters applied to the log lines of real decisions: the built API bundle
+// with its real SDK and logger, Redshift scripted on the wire.
 const CALLER = 'arn:aws:iam::123456789012:user/services/reporting-daily';
 const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 
@@ -25,6 +27,16 @@ const filters = Object.values(readTemplate().Resources)
   .map((resource) => resource.Properties as unknown as MetricFilter)
   .filter((filter) => filter.LogGroupName.Ref === 'CredentialsApiLogGroup');
 
+/** The built credentials-api bundle, loaded afresh (its cold start) with `policyFile`. */
+async function loadBundle(policyFile: string) {
+  process.env.POLICY_FILE = policyFile;
+  const url = `${pathToFileURL('dist/credentials-api/index.mjs').href}?policy=${policyFile}`;
+  const { handler } = (await import(url)) as {
+    handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<unknown>;
+  };
+  return (event: ApiEvent) => handler(event, lambdaContext);
+}
+
 let stub: RedshiftStub;
 const lines: string[] = [];
 
@@ -32,7 +44,7 @@ beforeAll(async () => {
   stub = await startRedshiftStub();
   process.env.AWS_ENDPOINT_URL = stub.endpoint;
   const output = captureOutput();
-  const handle = await loadApiHandler('test/fixtures/policies/stub-target.yaml');
+  const handle = await loadBundle('test/fixtures/policies/stub-target.yaml');
 
   stub.reply(() => ({ credentials: { password: PASSWORD, expiresInSeconds: 900 } }));
   await handle(restEvent(CALLER));
@@ -41,7 +53,7 @@ beforeAll(async () => {
   await handle(restEvent(CALLER));
   stub.reply(() => ({ error: { status: 400, code: 'Throttling' } }));
   await handle(restEvent(CALLER));
-  const broken = await loadApiHandler('test/fixtures/policies/invalid-session-name.yaml');
+  const broken = await loadBundle('test/fixtures/policies/invalid-session-name.yaml');
   await broken(restEvent(CALLER));
 
   lines.push(...output.text().split('\n').filter(Boolean));
