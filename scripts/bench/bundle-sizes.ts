@@ -5,10 +5,15 @@ import type { Figure } from './report.js';
 import { kb } from './stats.js';
 
 /**
- * The credentials-api budget: the bytes a cold start loads (the entry bundle and the chunks it
- * imports statically), also asserted by the size test in `npm test`.
+ * Each function's budget: the bytes a cold start loads (the entry bundle and the chunks it
+ * imports statically), set from the sizes measured on 2026-11-27 (367,578 and 419,355 bytes)
+ * with 2% headroom, so growth is a deliberate decision. Also asserted by the size test in
+ * `npm test`.
  */
-export const API_BUDGET_BYTES = 373_000;
+export const BUDGET_BYTES: Readonly<Record<string, number>> = {
+  'credentials-api': 374_929,
+  'credentials-task': 427_742,
+};
 
 /** Bundle sizes, and what weighs most in each (esbuild's metafile). */
 export function bundleSizes(functions: readonly string[]): Figure {
@@ -37,9 +42,9 @@ export function bundleSizes(functions: readonly string[]): Figure {
     figure.rows.push({
       figure: `${name} bundle loaded at cold start, minified (gzip)`,
       value: `${kb(code.length)} (${kb(gzip)})`,
-      ...(name === 'credentials-api'
-        ? { target: `≤ ${kb(API_BUDGET_BYTES)}`, met: code.length <= API_BUDGET_BYTES }
-        : { target: '—' }),
+      ...(BUDGET_BYTES[name] === undefined
+        ? { target: '—' }
+        : { target: `≤ ${kb(BUDGET_BYTES[name])}`, met: code.length <= BUDGET_BYTES[name] }),
     });
     figure.rows.push({
       figure: `  top packages in ${name}`,

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_BUDGET_BYTES } from '../../scripts/bench/bundle-sizes.js';
+import { BUDGET_BYTES } from '../../scripts/bench/bundle-sizes.js';
 import { eagerBytes, eagerFiles } from '../../scripts/bench/eager-bytes.js';
 
-// The credentials-api bundle's size budget (README, Performance): a size is deterministic, so it
-// can be a test; timings are measured by `npm run bench`, never asserted here.
-describe('credentials-api bundle', () => {
-  it(`loads at most ${API_BUDGET_BYTES / 1000} KB at cold start`, () => {
-    expect(eagerBytes('dist/credentials-api/index.mjs')).toBeLessThanOrEqual(API_BUDGET_BYTES);
-  });
+// Each function's size budget (README, Performance): a size is deterministic, so it can be a
+// test; timings are measured by `npm run bench`, never asserted here.
+describe('function bundles', () => {
+  it.each(Object.entries(BUDGET_BYTES))(
+    '%s loads at most %i bytes at cold start',
+    (name, budget) => {
+      expect(eagerBytes(`dist/${name}/index.mjs`)).toBeLessThanOrEqual(budget);
+    },
+  );
 
   it('loads the Redshift Serverless and STS clients only when a target needs them', () => {
     const metafile = JSON.parse(readFileSync('dist/credentials-api/metafile.json', 'utf8')) as {
