@@ -10,9 +10,17 @@ const ARN_PARTS = 6;
 
 /** Splits an ARN into its six parts, or undefined when it does not have six. */
 export function splitArn(arn: string): string[] | undefined {
-  const parts = arn.split(':');
-  if (parts.length < ARN_PARTS) return undefined;
-  return [...parts.slice(0, ARN_PARTS - 1), parts.slice(ARN_PARTS - 1).join(':')];
+  const parts: string[] = [];
+  let start = 0;
+  // The first five parts end at a colon; the resource is the rest, colons and all.
+  for (let part = 0; part < ARN_PARTS - 1; part += 1) {
+    const colon = arn.indexOf(':', start);
+    if (colon === -1) return undefined;
+    parts.push(arn.slice(start, colon));
+    start = colon + 1;
+  }
+  parts.push(arn.slice(start));
+  return parts;
 }
 
 /** Why `pattern` is not a usable ArnLike pattern, or undefined when it is. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arnPatternProblem, compileArnLike } from '../../../functions/domain/arn-like.js';
+import { arnPatternProblem, compileArnLike, splitArn } from '../../../functions/domain/arn-like.js';
 
 describe('compileArnLike', () => {
   it.each([
@@ -100,6 +100,25 @@ describe('compileArnLike against the definition', () => {
 
         expect(matches(`arn:aws:iam::123456789012:${value}`)).toBe(expected);
       }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('splitArn', () => {
+  it('splits into five parts and the resource, colons and all, or nothing when parts are missing', () => {
+    const reference = (arn: string) => {
+      const parts = arn.split(':');
+      return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+    };
+
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(':', 'a', '/', '*'), maxLength: 12 }),
+        (arn) => {
+          expect(splitArn(arn)).toEqual(reference(arn));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
