@@ -43,24 +43,25 @@ export function coldImport(functions: readonly string[], floorBundle: string, pa
     for (const variant of variants) times.get(variant.key)?.push(run(variant));
   }
 
-  const results: Record<string, unknown> = {};
-  const bare = median(times.get('bare') ?? []);
-  const measure = (key: string) => {
-    const ms = median(times.get(key) ?? []);
-    results[`coldImport:${key}`] = { runs: pairs, bareMs: bare, importMs: ms, ratio: ms / bare };
+  const medianOf = (key: string) => median(times.get(key) ?? []);
+  const bare = medianOf('bare');
+  const floor = medianOf('floor');
+  const results = Object.fromEntries(
+    variants.map(({ key }) => [
+      `coldImport:${key}`,
+      { runs: pairs, importMs: medianOf(key), bareMs: bare, floorMs: floor },
+    ]),
+  );
+  /** `key`'s median over `reference`'s, as the ratio and the row's text. */
+  const versus = (key: string, reference: number) => {
+    const ms = medianOf(key);
     return {
-      ratio: ms / bare,
-      value: `${ms.toFixed(1)} ms / ${bare.toFixed(1)} ms = ${(ms / bare).toFixed(2)}`,
+      ratio: ms / reference,
+      value: `${ms.toFixed(1)} ms / ${reference.toFixed(1)} ms = ${(ms / reference).toFixed(2)}`,
     };
   };
-  const floor = median(times.get('floor') ?? []);
-  const overFloor = (key: string) => {
-    const ms = median(times.get(key) ?? []);
-    return {
-      ratio: ms / floor,
-      value: `${ms.toFixed(1)} ms / ${floor.toFixed(1)} ms = ${(ms / floor).toFixed(2)}`,
-    };
-  };
+  const overFloor = (key: string) => versus(key, floor);
+  const measure = (key: string) => versus(key, bare);
   const api = overFloor('credentials-api+NODE_OPTIONS');
   const task = overFloor('credentials-task');
   return {

@@ -62,6 +62,19 @@ export async function timeInterleaved(
 }
 
 /** What the vendor's code costs per request: the handler's mean less the floor's. */
+/** The headline of a warm figure: the handler's p50 over the floor's, against `target`. */
+export const p50OverFloor = (
+  figure: string,
+  measured: Stats,
+  floored: Stats,
+  target: number,
+): Row => ({
+  figure,
+  value: `${us(measured.p50)} / ${us(floored.p50)} = ${(measured.p50 / floored.p50).toFixed(2)}`,
+  target: `≤ ${target.toFixed(2)}`,
+  met: measured.p50 / floored.p50 <= target,
+});
+
 export const aboveFloor = (measured: Stats, floored: Stats): Row => ({
   figure: '  vendor code above the floor (mean)',
   value: us(measured.mean - floored.mean),

@@ -4,9 +4,9 @@ import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { aboveFloor, type Handler, timeInterleaved } from './handlers.js';
+import { aboveFloor, type Handler, p50OverFloor, timeInterleaved } from './handlers.js';
 import type { Figure } from './report.js';
-import { triple, us } from './stats.js';
+import { triple } from './stats.js';
 
 /** A keep-alive POST of the form GetClusterCredentials sends, as a handler: the wire alone. */
 function rawRoundTrip(endpoint: string): Handler {
@@ -68,12 +68,12 @@ export async function warmFullStack(floorBundle: string): Promise<Figure> {
     return {
       results: { warmFullStack: { ...measured, floor: floored, rawHttp: wire, endpoint } },
       rows: [
-        {
-          figure: `warm handler, full SDK vs local stub, p50 / the floor's (${measured.count})`,
-          value: `${us(measured.p50)} / ${us(floored.p50)} = ${(measured.p50 / floored.p50).toFixed(2)}`,
-          target: '≤ 1.05',
-          met: measured.p50 / floored.p50 <= 1.05,
-        },
+        p50OverFloor(
+          `warm handler, full SDK vs local stub, p50 / the floor's (${measured.count})`,
+          measured,
+          floored,
+          1.05,
+        ),
         { figure: '  vendor: mean / p50 / p99', value: triple(measured), target: '' },
         {
           figure: '  floor: floor-handler bundle, interleaved',

@@ -1,7 +1,7 @@
 import { GetClusterCredentialsCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STUB_CLUSTER, STUB_PASSWORD } from '../../local/redshift-stub.js';
-import { aboveFloor, type Handler, timeInterleaved } from './handlers.js';
+import { aboveFloor, type Handler, p50OverFloor, timeInterleaved } from './handlers.js';
 import type { Figure } from './report.js';
 import { triple, us } from './stats.js';
 
@@ -46,12 +46,12 @@ export async function warmMocked(): Promise<Figure> {
   return {
     results: { warmMocked: { ...measured, floor: floored, mockSendMicros: mockMicros } },
     rows: [
-      {
-        figure: `warm handler, SDK mocked, p50 / the floor's (${measured.count} requests)`,
-        value: `${us(measured.p50)} / ${us(floored.p50)} = ${(measured.p50 / floored.p50).toFixed(2)}`,
-        target: '≤ 1.30',
-        met: measured.p50 / floored.p50 <= 1.3,
-      },
+      p50OverFloor(
+        `warm handler, SDK mocked, p50 / the floor's (${measured.count} requests)`,
+        measured,
+        floored,
+        1.3,
+      ),
       { figure: '  vendor: mean / p50 / p99', value: triple(measured), target: '' },
       {
         figure: '  floor: floor-handler.ts, same mock, interleaved',
