@@ -12,6 +12,8 @@ export interface RuleOutline {
   readonly dbUser?: DbUserTemplate;
   /** The targets an allow rule names. */
   readonly targets?: readonly string[];
+  /** The groups an allow rule may issue. */
+  readonly dbGroups?: readonly string[];
 }
 
 const label = (rule: RuleOutline) => `rules[${rule.index}] (${rule.name})`;
@@ -22,7 +24,8 @@ const VARIABLE_VALUE = '[a-z0-9_+=,.@-]+';
 /**
  * Things a policy may legally say that are almost certainly not what its author meant: a rule no
  * caller can reach because earlier rules already match everyone it names, a dbUser template
- * that can render another rule's fixed user or a protected user, and a target no rule names.
+ * that can render another rule's fixed user or a protected user, a target no rule names, and
+ * groups no request could need because their rule can issue nothing.
  */
 export function policyWarnings(
   rules: readonly RuleOutline[],
@@ -34,7 +37,12 @@ export function policyWarnings(
   const unused = targets
     .filter((target) => !used.has(target))
     .map((target) => `targets.${target} is named by no rule: nobody can be issued it`);
-  return [...shadowedRules(rules), ...overlappingUsers(rules, protectedDbUsers), ...unused];
+  return [
+    ...shadowedRules(rules),
+    ...overlappingUsers(rules, protectedDbUsers),
+    ...unused,
+    ...unneededGroups(rules, protectedDbUsers),
+  ];
 }
 
 interface Filed {
@@ -43,6 +51,7 @@ interface Filed {
 }
 
 const WILDCARD = /[*?]/;
+const ROLE_ARN = /^arn:[^:]+:iam::[^:]*:role\//;
 
 /** The literal start of a pattern's resource part (before its first wildcard). */
 function resourcePrefix(pattern: string): string | undefined {
@@ -79,8 +88,13 @@ class EarlierPatterns {
 
   /** The rules with a pattern that matches every principal `pattern` matches. */
   covering(pattern: string): RuleOutline[] {
-    // Account roots, federated users and other ARNs only ever match a rule naming them exactly.
-    if (!WILDCARD.test(pattern) && principalFromArn(pattern).kind === 'other') {
+    // Account roots, federated users and other ARNs only ever match a rule naming them exactly;
+    // a role's ARN stands for its sessions, so patterns covering it cover them.
+    if (
+      !WILDCARD.test(pattern) &&
+      !ROLE_ARN.test(pattern) &&
+      principalFromArn(pattern).kind === 'other'
+    ) {
       return this.#candidates(pattern)
         .filter((filed) => filed.pattern === pattern)
         .map((filed) => filed.rule);
@@ -190,4 +204,28 @@ function overlappingUsers(
     }
   }
   return warnings;
+}
+
+/**
+ * Groups that no request could need: those of an allow rule whose dbUser renders nothing but a
+ * protected user (a fixed protected name, or a name starting "rdsdb"), so every request it matches
+ * is denied. Any other listed group can be asked for: a request may name any subset of its rule's
+ * groups and gets all of them by default. (The groups of a rule no caller reaches are not needed
+ * either; the "never reached" warning already names that rule.)
+ */
+function unneededGroups(
+  rules: readonly RuleOutline[],
+  protectedDbUsers: ReadonlySet<string>,
+): string[] {
+  return rules.flatMap((rule) => {
+    const groups = rule.dbGroups ?? [];
+    const template = rule.dbUser;
+    if (groups.length === 0 || template === undefined) return [];
+    const literalStart = (template.source.split('${')[0] ?? '').toLowerCase();
+    const fixed = template.variables.size === 0;
+    if (!(fixed && protectedDbUsers.has(literalStart)) && !isSystemUser(literalStart)) return [];
+    return [
+      `${label(rule)} dbGroups ${groups.map((group) => `"${group}"`).join(', ')} can be needed by no request: its dbUser "${template.source}" is always a protected db user, so every request it matches is denied`,
+    ];
+  });
 }

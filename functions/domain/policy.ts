@@ -308,7 +308,11 @@ function compilePolicy(raw: unknown): PolicyReview {
     index,
     name: rule.name,
     principals,
-    ...(rule.effect === 'allow' && { dbUser: rule.dbUser, targets: [...rule.targets.keys()] }),
+    ...(rule.effect === 'allow' && {
+      dbUser: rule.dbUser,
+      targets: [...rule.targets.keys()],
+      dbGroups: rule.dbGroups,
+    }),
   }));
   const warnings = policyWarnings(outlines, protectedDbUsers, [...targets.keys()]);
   if (problems.length > 0) return { policy: undefined, problems, warnings };

@@ -620,6 +620,49 @@ describe('parsePolicy warnings', () => {
     ]);
   });
 
+  it('warns that a rule naming one role is never reached after a pattern covering that role', () => {
+    const policy = parsePolicy(
+      usedTargetsText([
+        { ...ETL_RULE, name: 'all-etl' },
+        { ...ETL_RULE, name: 'etl-loader', principals: ['arn:aws:iam::123456789012:role/etl-a'] },
+      ]),
+      'p.yaml',
+    );
+
+    expect(policy.warnings).toEqual([
+      'rules[1] (etl-loader) is never reached: rules[0] (all-etl) already matches every principal it names',
+    ]);
+  });
+
+  it.each([
+    ['a protected fixed user', 'dbadmin'],
+    ['a fixed system user', 'rdsdb_loader'],
+    ['a template that always renders a system user', 'rdsdb_${roleName}'],
+  ])(
+    'warns that the groups of a rule whose dbUser is %s can be needed by no request',
+    (_, dbUser) => {
+      const policy = parsePolicy(
+        usedTargetsText([{ ...ETL_RULE, dbUser, dbGroups: ['etl_rw', 'etl_ro'] }], ONE_TARGET, {
+          protectedDbUsers: ['dbadmin'],
+        }),
+        'p.yaml',
+      );
+
+      expect(policy.warnings).toContain(
+        `rules[0] (etl-roles) dbGroups "etl_rw", "etl_ro" can be needed by no request: its dbUser "${dbUser}" is always a protected db user, so every request it matches is denied`,
+      );
+    },
+  );
+
+  it('does not call groups unneeded when some rendering of the dbUser is not protected', () => {
+    const policy = parsePolicy(
+      usedTargetsText([{ ...ETL_RULE, dbUser: 'rds${roleName}' }], ONE_TARGET),
+      'p.yaml',
+    );
+
+    expect(policy.warnings.filter((warning) => /dbGroups/.test(warning))).toEqual([]);
+  });
+
   it('rejects a protected user that is no valid db user name', () => {
     const error = policyErrorOf(
       usedTargetsText([ETL_RULE], TARGETS, { protectedDbUsers: ['9admin'] }),
