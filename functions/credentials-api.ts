@@ -14,7 +14,7 @@ import { VendorError } from './domain/errors.js';
 import { vendCredentials } from './domain/vend.js';
 
 // Built once per container and reused by warm invocations.
-const dependencies = apiDependencies();
+const dependencies = await apiDependencies();
 
 /** `POST /credentials`: the verified caller gets the database login its policy rule maps it to. */
 const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {

@@ -11,7 +11,7 @@ import { parseTaskPayload } from './domain/task-payload.js';
 import { vendCredentials } from './domain/vend.js';
 
 // Built once per container and reused by warm invocations.
-const dependencies = taskDependencies();
+const dependencies = await taskDependencies();
 
 /**
  * Step Functions task (`arn:aws:states:::lambda:invoke`, payload `{ "executionArn.$":

@@ -34,7 +34,7 @@ function settingsOrFailClosed(role: 'api' | 'task'): Settings | PolicyError {
 }
 
 /** The policy and the ports of issuing and auditing, which both functions need. */
-function vendingDependencies(settings: Settings | PolicyError): VendingDependencies {
+async function vendingDependencies(settings: Settings | PolicyError): Promise<VendingDependencies> {
   const clients = targetClients(
     createRedshiftClient(),
     { redshift: createRedshiftClient, serverless: createRedshiftServerlessClient },
@@ -44,7 +44,7 @@ function vendingDependencies(settings: Settings | PolicyError): VendingDependenc
     policy:
       settings instanceof PolicyError
         ? settings
-        : loadPolicyOrFailClosed(settings.policyFile, logger, settings.grants),
+        : await loadPolicyOrFailClosed(settings.policyFile, logger, settings.grants),
     issuer: redshiftIssuer(clients),
     targets: redshiftTargets(clients),
     audit: auditLog(logger),
@@ -69,10 +69,10 @@ export interface ApiDependencies extends VendingDependencies {
 }
 
 /** What `POST /credentials` needs. */
-export function apiDependencies(): ApiDependencies {
+export async function apiDependencies(): Promise<ApiDependencies> {
   const settings = settingsOrFailClosed('api');
   return {
-    ...vendingDependencies(settings),
+    ...(await vendingDependencies(settings)),
     api: settings instanceof PolicyError ? undefined : settings.api,
   };
 }
@@ -84,11 +84,11 @@ export interface TaskDependencies extends VendingDependencies {
 }
 
 /** What the Step Functions task needs besides: executions to describe, a key to encrypt with. */
-export function taskDependencies(): TaskDependencies {
+export async function taskDependencies(): Promise<TaskDependencies> {
   const settings = settingsOrFailClosed('task');
   const keyId = settings instanceof PolicyError ? undefined : settings.taskOutputKeyId;
   return {
-    ...vendingDependencies(settings),
+    ...(await vendingDependencies(settings)),
     executions: sfnExecutions(createSfnClient()),
     encryptor: keyId === undefined ? undefined : kmsTaskOutput(createKmsClient(), keyId),
   };

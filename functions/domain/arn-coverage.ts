@@ -38,6 +38,53 @@ function step(glob: string, states: Iterable<number>, char: string): Set<number>
  * `a` can be in, over the characters either names plus one that neither does.
  */
 export function globCovers(a: string, b: string): boolean {
+  if (a === b || a === '*') return true;
+  const aWild = firstWildcard(a);
+  const bWild = firstWildcard(b);
+  // A literal matches one string, so it covers only that same literal.
+  if (aWild === -1) return false;
+  if (bWild === -1) return globMatches(a, b);
+  // Every string b matches starts with b's literal start and ends with its literal end, and
+  // nothing else is certain of them: a's literal start and end must lie within those.
+  if (!b.startsWith(a.slice(0, aWild)) || aWild > bWild) return false;
+  const aTail = a.length - 1 - lastWildcard(a);
+  const bTail = b.length - 1 - lastWildcard(b);
+  if (aTail > bTail || !b.endsWith(a.slice(a.length - aTail))) return false;
+  return automatonCovers(a, b);
+}
+
+const firstWildcard = (glob: string) => glob.search(/[*?]/);
+
+function lastWildcard(glob: string): number {
+  return Math.max(glob.lastIndexOf('*'), glob.lastIndexOf('?'));
+}
+
+/** Whether glob `glob` matches the literal `text`, by the usual backtracking over its last `*`. */
+function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const token = glob[g];
+    if (token === '?' || (token !== undefined && token !== '*' && token === text[t])) {
+      g += 1;
+      t += 1;
+    } else if (token === '*') {
+      star = g;
+      resume = t;
+      g += 1;
+    } else if (star !== -1) {
+      g = star + 1;
+      resume += 1;
+      t = resume;
+    } else return false;
+  }
+  while (glob[g] === '*') g += 1;
+  return g === glob.length;
+}
+
+function automatonCovers(a: string, b: string): boolean {
   const other = '\u0000';
   const alphabet = [...new Set([...a, ...b].filter((c) => c !== '*' && c !== '?')), other];
   const pending: [number, Set<number>][] = [];

@@ -33,15 +33,20 @@ export function arnPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-/** Compiles a pattern checked by `arnPatternProblem` into a matcher. */
+/**
+ * Compiles a pattern checked by `arnPatternProblem` into a matcher. The part matchers are built
+ * on the first call, so a policy of many rules loads without compiling patterns no caller tries.
+ */
 export function compileArnLike(pattern: string): ArnMatcher {
   if (pattern === '*') return () => true;
   const parts = splitArn(pattern);
   if (parts === undefined) throw new Error(`not an ARN pattern: ${pattern}`);
-  const partMatchers = parts.map(compilePart);
+  let partMatchers: ((value: string) => boolean)[] | undefined;
   return (arn) => {
+    partMatchers ??= parts.map(compilePart);
     const arnParts = splitArn(arn);
-    return arnParts !== undefined && partMatchers.every((matches, i) => matches(arnParts[i] ?? ''));
+    const matchers = partMatchers;
+    return arnParts !== undefined && matchers.every((matches, i) => matches(arnParts[i] ?? ''));
   };
 }
 

@@ -115,9 +115,11 @@ class EarlierPatterns {
   #candidates(pattern: string): Filed[] {
     const prefix = resourcePrefix(pattern);
     if (prefix === undefined) return this.#unfiled;
-    const found = [...this.#unfiled];
+    const found = this.#unfiled.length > 0 ? [...this.#unfiled] : [];
     for (const length of this.#lengths) {
-      if (length <= prefix.length) found.push(...(this.#filed.get(prefix.slice(0, length)) ?? []));
+      if (length > prefix.length) continue;
+      const bucket = this.#filed.get(length === prefix.length ? prefix : prefix.slice(0, length));
+      if (bucket) for (const filed of bucket) found.push(filed);
     }
     return found;
   }

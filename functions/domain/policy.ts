@@ -1,4 +1,3 @@
-import { load, YAMLException } from 'js-yaml';
 import * as z from 'zod/mini';
 import { toDotPath } from 'zod/v4/core';
 import { arnPatternProblem, splitArn } from './arn-like.js';
@@ -226,36 +225,19 @@ export interface PolicyReview {
   readonly warnings: readonly string[];
 }
 
-/** Validates and compiles a policy document given as YAML text; throws PolicyError naming every problem. */
-export function parsePolicy(text: string, file: string): Policy {
-  const { policy, problems } = reviewPolicy(text, file);
+/** Validates and compiles a parsed policy document; throws PolicyError naming every problem. */
+export function policyFromDocument(document: unknown, file: string): Policy {
+  const { policy, problems } = reviewPolicyDocument(document);
   if (policy === undefined) throw new PolicyError(file, problems);
   return policy;
 }
 
 /**
- * Every problem and every warning of a policy document, in one pass: each section and field is
- * checked on its own, so one mistake never hides another, and the warnings are computed from
- * whatever rules could be read.
+ * Every problem and every warning of a parsed policy document, in one pass: each section and
+ * field is checked on its own, so one mistake never hides another, and the warnings are computed
+ * from whatever rules could be read.
  */
-export function reviewPolicy(text: string, file: string): PolicyReview {
-  let raw: unknown;
-  try {
-    // js-yaml's default (core) schema: YAML 1.2 types only; duplicate keys are errors.
-    raw = load(text, { filename: file });
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    const line = error.mark ? `yaml line ${error.mark.line + 1}` : 'yaml';
-    return {
-      policy: undefined,
-      problems: [{ field: `(${line})`, problem: error.reason }],
-      warnings: [],
-    };
-  }
-  return compilePolicy(raw);
-}
-
-function compilePolicy(raw: unknown): PolicyReview {
+export function reviewPolicyDocument(raw: unknown): PolicyReview {
   const problems: PolicyProblem[] = [];
   const at =
     (prefix: string, rule?: string): Report =>
@@ -384,6 +366,8 @@ function compileRule(
   };
 }
 
+const SAMPLE_VALUES = Object.fromEntries(TEMPLATE_VARIABLES.map((name) => [name, 'x']));
+
 function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
   const unusable: DbUserTemplate = {
     source: '',
@@ -407,7 +391,7 @@ function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
   }
   // Render with a stand-in value for each variable: a template whose fixed text breaks the name
   // rule could never issue a credential.
-  const sample = template.render(Object.fromEntries(TEMPLATE_VARIABLES.map((name) => [name, 'x'])));
+  const sample = template.render(SAMPLE_VALUES);
   const problem = 'name' in sample ? nameProblem('dbUser', sample.name) : undefined;
   if (problem) report('dbUser', `renders names that ${problem}`);
   return template;

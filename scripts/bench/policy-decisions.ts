@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { authorize } from '../../functions/domain/authorize.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
-import { parsePolicy } from '../../functions/domain/policy.js';
+import { parsePolicy } from '../../functions/domain/policy-yaml.js';
 import type { Figure } from './report.js';
 import { median, us } from './stats.js';
 

@@ -1,4 +1,4 @@
-import { reviewPolicy } from '../../functions/domain/policy.js';
+import { reviewPolicy } from '../../functions/domain/policy-yaml.js';
 import { lineLocator } from './locate.js';
 
 /**

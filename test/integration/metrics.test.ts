@@ -30,7 +30,7 @@ const filters = Object.values(readTemplate().Resources)
 /** The built credentials-api bundle, loaded afresh (its cold start) with `policyFile`. */
 async function loadBundle(policyFile: string) {
   process.env.POLICY_FILE = policyFile;
-  const url = `${pathToFileURL('dist/credentials-api/index.mjs').href}?policy=${policyFile}`;
+  const url = `${pathToFileURL('dist/credentials-api/index.mjs').href}?policy=${encodeURIComponent(policyFile)}`;
   const { handler } = (await import(url)) as {
     handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<unknown>;
   };

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { readPolicyFile } from '../../../functions/adapters/policy-file.js';
 import { PolicyError } from '../../../functions/domain/errors.js';
+import type { Policy } from '../../../functions/domain/policy.js';
 import { captureOutput } from '../../support/lambda.js';
 
 // What an operator sees at cold start: an invalid policy fails closed with one ERROR line per
@@ -29,7 +30,8 @@ async function load(file: string) {
   const output = captureOutput();
   const { loadPolicyOrFailClosed } = await import('../../../functions/adapters/policy-file.js');
   const { logger } = await import('../../../functions/commons/logger.js');
-  return { result: loadPolicyOrFailClosed(file, logger), lines: output.logLines() };
+  const result = await loadPolicyOrFailClosed(file, logger);
+  return { result, lines: output.logLines() };
 }
 
 describe('loadPolicyOrFailClosed', () => {
@@ -173,8 +175,8 @@ describe('loadPolicyOrFailClosed', () => {
 });
 
 describe('readPolicyFile', () => {
-  it('loads the example policy of the layer', () => {
-    const policy = readPolicyFile('layers/policy/policy/policy.yaml');
+  it('loads the example policy of the layer', async () => {
+    const { policy } = await readPolicyFile('layers/policy/policy/policy.yaml');
 
     expect(policy.rules.map((rule) => rule.name)).toEqual([
       'etl-roles',
@@ -186,10 +188,12 @@ describe('readPolicyFile', () => {
     expect(policy.warnings).toEqual([]);
   });
 
-  it('fails closed on a file that does not exist, naming it', () => {
-    expect(() => readPolicyFile('test/fixtures/policies/missing.yaml')).toThrow(PolicyError);
+  it('fails closed on a file that does not exist, naming it', async () => {
+    await expect(readPolicyFile('test/fixtures/policies/missing.yaml')).rejects.toThrow(
+      PolicyError,
+    );
     try {
-      readPolicyFile('test/fixtures/policies/missing.yaml');
+      await readPolicyFile('test/fixtures/policies/missing.yaml');
     } catch (error) {
       expect(error).toMatchObject({
         file: 'test/fixtures/policies/missing.yaml',
@@ -198,10 +202,10 @@ describe('readPolicyFile', () => {
     }
   });
 
-  it('rejects a rule using ${sessionName} without trustSessionName, naming file, rule and field', () => {
+  it('rejects a rule using ${sessionName} without trustSessionName, naming file, rule and field', async () => {
     let error: unknown;
     try {
-      readPolicyFile('test/fixtures/policies/invalid-session-name.yaml');
+      await readPolicyFile('test/fixtures/policies/invalid-session-name.yaml');
     } catch (caught) {
       error = caught;
     }
@@ -215,5 +219,83 @@ describe('readPolicyFile', () => {
       },
     ]);
     expect((error as PolicyError).file).toBe('test/fixtures/policies/invalid-session-name.yaml');
+  });
+});
+
+describe('the parsed form beside the policy', () => {
+  const document = { version: 1, targets: TARGETS, rules: [RULE] };
+
+  async function withParsedForm(name: string, yaml: string, form: string | undefined) {
+    const { parsedFormOf } = await import('../../../functions/adapters/policy-file.js');
+    const file = policyFile(name, yaml);
+    if (form !== undefined) writeFileSync(parsedFormOf(file), form);
+    return file;
+  }
+
+  it('is used while it was made from the YAML beside it', async () => {
+    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
+    const yaml = stringify(document);
+    // The form says something the YAML does not: what loads shows which one was read.
+    const form = (await parsedPolicyForm(yaml, 'p.yaml'))?.replace('"etl"', '"etl-from-form"');
+    const file = await withParsedForm('form-current', yaml, form);
+
+    const { policy, parsedFormUnused } = await readPolicyFile(file);
+
+    expect(policy.rules.map((rule) => rule.name)).toEqual(['etl-from-form']);
+    expect(parsedFormUnused).toBeUndefined();
+  });
+
+  it.each([
+    ['made from another version of the YAML', 'made from another version'],
+    ['not JSON', 'unreadable'],
+    ['JSON of something else', 'not a parsed policy'],
+  ])('is ignored, with a warning, when it is %s', async (kind, reason) => {
+    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
+    const yaml = stringify(document);
+    const forms: Record<string, string | undefined> = {
+      'made from another version of the YAML': await parsedPolicyForm(
+        stringify({ ...document, rules: [{ ...RULE, name: 'old' }] }),
+        'p.yaml',
+      ),
+      'not JSON': '{"format":',
+      'JSON of something else': '{"version":1}',
+    };
+    const file = await withParsedForm(`form-${reason.replace(/ /g, '-')}`, yaml, forms[kind]);
+
+    const { result, lines } = await load(file);
+
+    expect((result as Policy).rules.map((rule) => rule.name)).toEqual(['etl']);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Access policy read from YAML: its parsed form was not used',
+        reason,
+      }),
+    );
+  });
+
+  it('fails closed on an invalid document with the same problems as the YAML would give', async () => {
+    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
+    const invalid = stringify({ ...document, rules: [{ ...RULE, dbGroups: ['Admins'] }] });
+    const fromYaml = await readPolicyFile(policyFile('invalid-yaml-only', invalid)).catch(
+      (error: unknown) => error,
+    );
+    const file = await withParsedForm(
+      'invalid-with-form',
+      invalid,
+      await parsedPolicyForm(invalid, 'p.yaml'),
+    );
+
+    const fromForm = await readPolicyFile(file).catch((error: unknown) => error);
+
+    expect(fromForm).toBeInstanceOf(PolicyError);
+    expect((fromForm as PolicyError).problems).toEqual((fromYaml as PolicyError).problems);
+    expect((fromForm as PolicyError).problems).toHaveLength(1);
+  });
+
+  it('is not made from YAML that does not parse', async () => {
+    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
+
+    expect(await parsedPolicyForm('rules: [unclosed', 'p.yaml')).toBeUndefined();
   });
 });

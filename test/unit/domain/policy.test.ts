@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { PolicyError } from '../../../functions/domain/errors.js';
 import { principalFromArn } from '../../../functions/domain/identity.js';
-import {
-  type Policy,
-  parsePolicy,
-  reviewPolicy,
-  ungrantedTargets,
-} from '../../../functions/domain/policy.js';
+import { type Policy, ungrantedTargets } from '../../../functions/domain/policy.js';
+import { parsePolicy, reviewPolicy } from '../../../functions/domain/policy-yaml.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
