@@ -84,7 +84,8 @@ beforeAll(async () => {
     // A chunk's name hashes its output path too (and minified names follow the characters in
     // use), so both builds write to the same folder from the same sources: first npm run build's
     // options through esbuild's API, then the command line sam build runs.
-    const entry = (resource.Metadata?.BuildProperties as { EntryPoints: string[] }).EntryPoints[0];
+    const properties = resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined;
+    const entry = properties?.EntryPoints?.[0];
     const bundle = bundles.find((candidate) => candidate.entry === entry);
     if (bundle) {
       await build({
