@@ -30,7 +30,7 @@ const figures: Figure[] = [
   coldImport(FUNCTIONS, floorBundle),
   await warmMocked(),
   await warmFullStack(floorBundle),
-  policyDecisions(),
+  await policyDecisions(),
   metricsCost(),
   await clientCache(),
 ];

@@ -11,7 +11,15 @@ export function patternCovers(a: string, b: string): boolean {
   const aParts = splitArn(a);
   const bParts = splitArn(b);
   if (aParts === undefined || bParts === undefined) return a === b;
-  return aParts.every((part, i) => globCovers(part, bParts[i] ?? ''));
+  return partsCover(aParts, bParts);
+}
+
+/** `patternCovers` for two ARN patterns already split into their six parts. */
+export function partsCover(aParts: readonly string[], bParts: readonly string[]): boolean {
+  for (let i = 0; i < aParts.length; i += 1) {
+    if (!globCovers(aParts[i] ?? '', bParts[i] ?? '')) return false;
+  }
+  return true;
 }
 
 /** The states of a glob after `*`s that can match nothing. */

@@ -26,8 +26,12 @@ export function splitArn(arn: string): string[] | undefined {
 /** Why `pattern` is not a usable ArnLike pattern, or undefined when it is. */
 export function arnPatternProblem(pattern: string): string | undefined {
   if (pattern === '*') return undefined;
-  const parts = splitArn(pattern);
-  if (parts === undefined || parts[0] !== 'arn') {
+  // Six parts: "arn" and at least five colons.
+  let colons = 0;
+  for (let at = pattern.indexOf(':'); at !== -1 && colons < 5; at = pattern.indexOf(':', at + 1)) {
+    colons += 1;
+  }
+  if (colons < 5 || !pattern.startsWith('arn:')) {
     return 'must be "*" or an ARN pattern: arn: and six colon-separated parts';
   }
   return undefined;
@@ -39,11 +43,13 @@ export function arnPatternProblem(pattern: string): string | undefined {
  */
 export function compileArnLike(pattern: string): ArnMatcher {
   if (pattern === '*') return () => true;
-  const parts = splitArn(pattern);
-  if (parts === undefined) throw new Error(`not an ARN pattern: ${pattern}`);
   let partMatchers: ((value: string) => boolean)[] | undefined;
   return (arn) => {
-    partMatchers ??= parts.map(compilePart);
+    if (partMatchers === undefined) {
+      const parts = splitArn(pattern);
+      if (parts === undefined) throw new Error(`not an ARN pattern: ${pattern}`);
+      partMatchers = parts.map(compilePart);
+    }
     const arnParts = splitArn(arn);
     const matchers = partMatchers;
     return arnParts !== undefined && matchers.every((matches, i) => matches(arnParts[i] ?? ''));

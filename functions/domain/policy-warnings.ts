@@ -1,4 +1,4 @@
-import { patternCovers } from './arn-coverage.js';
+import { partsCover } from './arn-coverage.js';
 import { splitArn } from './arn-like.js';
 import type { DbUserTemplate } from './db-user-template.js';
 import { principalFromArn } from './identity.js';
@@ -46,17 +46,16 @@ export function policyWarnings(
 }
 
 interface Filed {
-  readonly pattern: string;
+  readonly parts: readonly string[];
   readonly rule: RuleOutline;
 }
 
 const WILDCARD = /[*?]/;
 const ROLE_ARN = /^arn:[^:]+:iam::[^:]*:role\//;
+const SESSION_ARN = /^arn:([^:]+):sts::([^:]+):assumed-role\/([^/]+)\/.+$/;
 
 /** The literal start of a pattern's resource part (before its first wildcard). */
-function resourcePrefix(pattern: string): string | undefined {
-  const resource = splitArn(pattern)?.[5];
-  if (resource === undefined) return undefined;
+function literalStart(resource: string): string {
   const cut = resource.search(WILDCARD);
   return cut === -1 ? resource : resource.slice(0, cut);
 }
@@ -68,21 +67,27 @@ function resourcePrefix(pattern: string): string | undefined {
  */
 class EarlierPatterns {
   readonly #everyone: RuleOutline[] = [];
+  readonly #exact = new Map<string, RuleOutline[]>();
   readonly #filed = new Map<string, Filed[]>();
-  readonly #unfiled: Filed[] = [];
   readonly #lengths = new Set<number>();
 
   add(rule: RuleOutline): void {
     for (const pattern of rule.principals) {
-      const prefix = resourcePrefix(pattern);
-      if (pattern === '*') this.#everyone.push(rule);
-      else if (prefix === undefined) this.#unfiled.push({ pattern, rule });
-      else {
-        const bucket = this.#filed.get(prefix);
-        if (bucket) bucket.push({ pattern, rule });
-        else this.#filed.set(prefix, [{ pattern, rule }]);
-        this.#lengths.add(prefix.length);
+      if (pattern === '*') {
+        this.#everyone.push(rule);
+        continue;
       }
+      const exact = this.#exact.get(pattern);
+      if (exact) exact.push(rule);
+      else this.#exact.set(pattern, [rule]);
+      const parts = splitArn(pattern);
+      // Not an ARN pattern (the policy is invalid): it can only cover itself.
+      if (parts === undefined) continue;
+      const prefix = literalStart(parts[5] ?? '');
+      const bucket = this.#filed.get(prefix);
+      if (bucket) bucket.push({ parts, rule });
+      else this.#filed.set(prefix, [{ parts, rule }]);
+      this.#lengths.add(prefix.length);
     }
   }
 
@@ -95,33 +100,29 @@ class EarlierPatterns {
       !ROLE_ARN.test(pattern) &&
       principalFromArn(pattern).kind === 'other'
     ) {
-      return this.#candidates(pattern)
-        .filter((filed) => filed.pattern === pattern)
-        .map((filed) => filed.rule);
+      return this.#exact.get(pattern) ?? [];
     }
+    const found = [...this.#everyone];
+    this.#collect(pattern, found);
     // A rule naming a role session pattern is also reached through the role's own ARN.
-    const session = /^arn:([^:]+):sts::([^:]+):assumed-role\/([^/]+)\/.+$/.exec(pattern);
-    const forms = session
-      ? [pattern, `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`]
-      : [pattern];
-    const found = forms.flatMap((form) =>
-      this.#candidates(form)
-        .filter((filed) => patternCovers(filed.pattern, form))
-        .map((filed) => filed.rule),
-    );
-    return [...this.#everyone, ...found];
+    const session = SESSION_ARN.exec(pattern);
+    if (session) this.#collect(`arn:${session[1]}:iam::${session[2]}:role/${session[3]}`, found);
+    return found;
   }
 
-  #candidates(pattern: string): Filed[] {
-    const prefix = resourcePrefix(pattern);
-    if (prefix === undefined) return this.#unfiled;
-    const found = this.#unfiled.length > 0 ? [...this.#unfiled] : [];
+  #collect(pattern: string, found: RuleOutline[]): void {
+    const parts = splitArn(pattern);
+    if (parts === undefined) {
+      found.push(...(this.#exact.get(pattern) ?? []));
+      return;
+    }
+    const prefix = literalStart(parts[5] ?? '');
     for (const length of this.#lengths) {
       if (length > prefix.length) continue;
       const bucket = this.#filed.get(length === prefix.length ? prefix : prefix.slice(0, length));
-      if (bucket) for (const filed of bucket) found.push(filed);
+      if (bucket === undefined) continue;
+      for (const filed of bucket) if (partsCover(filed.parts, parts)) found.push(filed.rule);
     }
-    return found;
   }
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { toDotPath } from 'zod/v4/core';
-import { arnPatternProblem, splitArn } from './arn-like.js';
+import { arnPatternProblem } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
@@ -399,9 +399,8 @@ function compileDbUser(rule: RuleDocument, report: Report): DbUserTemplate {
 
 function principalPatternProblem(pattern: string): string | undefined {
   const problem = arnPatternProblem(pattern);
-  if (problem) return problem;
-  const [, , service, , , resource = ''] = splitArn(pattern) ?? [];
-  if (service === 'iam' && /^role\/.*\//.test(resource)) {
+  if (problem || pattern === '*') return problem;
+  if (/^arn:[^:]*:iam:[^:]*:[^:]*:role\/.*\//.test(pattern)) {
     return 'name the role without its path (role/NAME): assumed-role ARNs do not carry it';
   }
   return undefined;

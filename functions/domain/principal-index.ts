@@ -1,4 +1,4 @@
-import { type ArnMatcher, compileArnLike, splitArn } from './arn-like.js';
+import { type ArnMatcher, compileArnLike } from './arn-like.js';
 import type { Principal } from './identity.js';
 
 /**
@@ -19,8 +19,12 @@ const WILDCARD = /[*?]/;
 
 /** `service:resource` of an ARN or pattern: what candidates are filed and looked up by. */
 function serviceAndResource(arn: string): string {
-  const [, , service = '', , , resource = ''] = splitArn(arn) ?? [];
-  return `${service}:${resource}`;
+  // arn:partition:service:region:account:resource — the colons after the 2nd and 5th part.
+  const afterPartition = arn.indexOf(':', arn.indexOf(':') + 1);
+  const afterService = arn.indexOf(':', afterPartition + 1);
+  const afterAccount = arn.indexOf(':', arn.indexOf(':', afterService + 1) + 1);
+  if (afterPartition === -1 || afterService === -1 || afterAccount === -1) return ':';
+  return `${arn.slice(afterPartition + 1, afterService)}:${arn.slice(afterAccount + 1)}`;
 }
 
 /** `principals[i]` are the (already validated) patterns of rule `i`. */
