@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { bundleSizes } from './bench/bundle-sizes.js';
 import { clientCache } from './bench/client-cache.js';
 import { coldImport } from './bench/cold-import.js';
+import { firstRequest } from './bench/first-request.js';
 import { buildFloor, ENVIRONMENT } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
@@ -28,6 +29,7 @@ const floorBundle = await buildFloor();
 const figures: Figure[] = [
   bundleSizes(FUNCTIONS),
   coldImport(FUNCTIONS, floorBundle),
+  await firstRequest(floorBundle),
   await warmMocked(),
   await warmFullStack(floorBundle),
   await policyDecisions(),

@@ -32,6 +32,7 @@ const SettingsSchema = z.object({
   GRANTED_ROLES: z.optional(
     z.string().check(z.regex(ROLE_LIST, 'must be comma-separated IAM role ARNs')),
   ),
+  TARGET_LOOKUP_AT_START: z._default(z.enum(['true', 'false']), 'true'),
 });
 
 /** The API and stage whose events the API function accepts. */
@@ -48,6 +49,8 @@ export interface Settings {
   readonly api: ApiSource | undefined;
   /** What the deployment's IAM grants in this account; every target here must be in it. */
   readonly grants: Grants;
+  /** Whether the cold start looks up every target before the first request. */
+  readonly lookUpTargetsAtStart: boolean;
 }
 
 const nameSet = (list: string) => new Set(list.split(',').filter((name) => name !== ''));
@@ -86,6 +89,7 @@ export function readSettings(
     GRANTED_CLUSTERS,
     GRANTED_WORKGROUPS,
     GRANTED_ROLES,
+    TARGET_LOOKUP_AT_START,
   } = parsed.data;
   if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
     throw invalid(
@@ -112,5 +116,6 @@ export function readSettings(
       ...(GRANTED_WORKGROUPS !== undefined && { workgroups: nameSet(GRANTED_WORKGROUPS) }),
       ...(GRANTED_ROLES !== undefined && { roles: nameSet(GRANTED_ROLES) }),
     },
+    lookUpTargetsAtStart: TARGET_LOOKUP_AT_START === 'true',
   };
 }

@@ -40,7 +40,7 @@ async function vendingDependencies(settings: Settings | PolicyError): Promise<Ve
     { redshift: createRedshiftClient, serverless: createRedshiftServerlessClient },
     stsRoleCredentials(lazily(createStsClient)),
   );
-  return {
+  const dependencies = {
     policy:
       settings instanceof PolicyError
         ? settings
@@ -49,6 +49,45 @@ async function vendingDependencies(settings: Settings | PolicyError): Promise<Ve
     targets: redshiftTargets(clients),
     audit: auditLog(logger),
   };
+  if (!(settings instanceof PolicyError) && settings.lookUpTargetsAtStart) {
+    await primeTargets(dependencies);
+  }
+  return dependencies;
+}
+
+/** How long a cold start waits for the target lookups before it serves anyway. */
+export const PRIME_BUDGET_MS = 2_000;
+
+/**
+ * During the cold start, looks up every target a rule names (endpoint and admin user, through
+ * AssumeRole where the target says so), which also opens the connection to Redshift that the
+ * first request's GetClusterCredentials then reuses. The lookups are cached, so the first caller
+ * does not wait for them. A failed lookup is logged and not cached: the first request that needs
+ * the target looks it up again and answers as it would have. Lookups still running after
+ * PRIME_BUDGET_MS go on, and a request for that target joins them.
+ */
+async function primeTargets({ policy, targets }: VendingDependencies): Promise<void> {
+  if (policy instanceof PolicyError) return;
+  const named = new Set(
+    policy.rules.flatMap((rule) => (rule.effect === 'allow' ? [...rule.targets.values()] : [])),
+  );
+  const lookups = [...named].map((target) =>
+    targets.describe(target).then(
+      () => undefined,
+      (error: unknown) =>
+        logger.warn('Target lookup at cold start failed; the first request will try again', {
+          target: target.name,
+          reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, PRIME_BUDGET_MS);
+    timer.unref();
+  });
+  await Promise.race([Promise.all(lookups), budget]);
+  clearTimeout(timer);
 }
 
 /** `create` run once, on first use; a failure is tried again next time. */

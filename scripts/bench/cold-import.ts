@@ -8,7 +8,9 @@ import { median } from './stats.js';
 /**
  * Cold import: a fresh node importing a bundle (clients built, policy loaded) vs `node -e 0`,
  * all variants alternated in one run. Besides the functions: the floor (the design's libraries
- * alone) and credentials-api under the template's NODE_OPTIONS (what Lambda runs).
+ * alone) and credentials-api under the template's NODE_OPTIONS (what Lambda runs). The target
+ * lookups a cold start makes are off here (TARGET_LOOKUP_AT_START=false), so this is the import
+ * alone; INIT with them, and the first request after it, are the first-request figures.
  */
 export function coldImport(functions: readonly string[], floorBundle: string, pairs = 41): Figure {
   const nodeOptions = readTemplate().Globals?.Function?.Environment as
@@ -32,7 +34,7 @@ export function coldImport(functions: readonly string[], floorBundle: string, pa
     const started = process.hrtime.bigint();
     const { status } = spawnSync(process.execPath, args, {
       stdio: 'ignore',
-      env: { ...process.env, ...env },
+      env: { ...process.env, TARGET_LOOKUP_AT_START: 'false', ...env },
     });
     if (status !== 0) throw new Error(`node ${args.join(' ')} exited ${status}`);
     return Number(process.hrtime.bigint() - started) / 1e6;

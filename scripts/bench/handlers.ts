@@ -8,13 +8,13 @@ import { templateBundles } from '../build.js';
 import type { Row } from './report.js';
 import { type Stats, stats, us } from './stats.js';
 
-/** The environment every timed handler runs in: example keys, the deployable policy. */
+/** The environment every timed handler runs in: example keys, the bench's one-cluster policy. */
 export const ENVIRONMENT = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-secret',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POLICY_FILE: 'local/policy.yaml',
+  POLICY_FILE: 'scripts/bench/policy.yaml',
   // The API stage the sample event comes from, as the template tells the function.
   API_ID: 'a1b2c3d4e5',
   API_STAGE: 'v1',

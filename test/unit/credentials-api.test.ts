@@ -4,6 +4,8 @@ import {
   GetClusterCredentialsCommand,
   RedshiftClient,
 } from '@aws-sdk/client-redshift';
+import { GetWorkgroupCommand } from '@aws-sdk/client-redshift-serverless';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2WithIAMAuthorizer,
@@ -20,8 +22,10 @@ import {
   restEvent,
 } from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
+import { mockTargetLookups } from '../support/target-mocks.js';
 
 const redshiftMock = mockClient(RedshiftClient);
+const targetLookups = mockTargetLookups();
 const EXAMPLE_POLICY = 'local/policy.yaml';
 // A rule whose db user is the bare ${sessionName}, as some deployments write it.
 const SESSION_NAMES_POLICY = 'test/fixtures/policies/session-names.yaml';
@@ -61,6 +65,7 @@ describe('credentials-api handler', () => {
 
   beforeEach(async () => {
     redshiftMock.reset();
+    targetLookups.reset();
     redshiftMock
       .on(GetClusterCredentialsCommand)
       .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
@@ -138,6 +143,60 @@ describe('credentials-api handler', () => {
         reason: 'a deny rule matches',
       }),
     ]);
+  });
+
+  describe('cold start', () => {
+    const described = () =>
+      redshiftMock
+        .commandCalls(DescribeClustersCommand)
+        .map((call) => call.args[0].input.ClusterIdentifier);
+
+    it('looks up every target a rule names while it starts, so the first request waits for none', async () => {
+      expect(described().sort()).toEqual(['examplecluster', 'finance-dwh']);
+      expect(targetLookups.serverless.commandCalls(GetWorkgroupCommand)).toHaveLength(1);
+      expect(targetLookups.sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+
+      const response = await handle(restEvent(ETL_ROLE));
+
+      expect(response.statusCode).toBe(200);
+      expect(described()).toHaveLength(2);
+    });
+
+    it('looks nothing up while it starts when TARGET_LOOKUP_AT_START is false', async () => {
+      redshiftMock.resetHistory();
+      process.env.TARGET_LOOKUP_AT_START = 'false';
+      try {
+        handle = await loadApiHandler(EXAMPLE_POLICY);
+      } finally {
+        delete process.env.TARGET_LOOKUP_AT_START;
+      }
+
+      expect(described()).toEqual([]);
+      expect((await handle(restEvent(ETL_ROLE))).statusCode).toBe(200);
+      expect(described()).toEqual(['examplecluster']);
+    });
+
+    it('starts although a lookup fails, and the first request for that target looks it up again', async () => {
+      redshiftMock.on(DescribeClustersCommand).rejects(new Error('connect ETIMEDOUT'));
+      handle = await loadApiHandler(EXAMPLE_POLICY);
+      const warnings = output
+        .logLines()
+        .filter(
+          (line) =>
+            line.message === 'Target lookup at cold start failed; the first request will try again',
+        );
+      redshiftMock
+        .on(DescribeClustersCommand)
+        .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
+      const before = described().length;
+
+      const response = await handle(restEvent(ETL_ROLE));
+
+      expect(warnings.map((line) => line.target).sort()).toEqual(['analytics', 'finance']);
+      expect(warnings[0]?.reason).toBe('UpstreamError: Redshift DescribeClusters failed: Error');
+      expect(response.statusCode).toBe(200);
+      expect(described().length).toBe(before + 1);
+    });
   });
 
   describe('sample events', () => {
@@ -286,6 +345,7 @@ describe('credentials-api handler', () => {
       redshiftMock.on(DescribeClustersCommand).resolves({
         Clusters: [{ MasterUsername: 'awsuser', Endpoint: { Address: HOST, Port: 5439 } }],
       });
+      handle = await loadApiHandler(SESSION_NAMES_POLICY);
 
       expectError(await handle(restEvent(`${SSO_ROLE}/${session}`)), 403, 'AccessDenied');
 

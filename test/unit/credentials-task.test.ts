@@ -6,29 +6,23 @@ import {
   RedshiftClient,
 } from '@aws-sdk/client-redshift';
 import {
-  GetNamespaceCommand,
-  GetWorkgroupCommand,
-  RedshiftServerlessClient,
-} from '@aws-sdk/client-redshift-serverless';
-import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   type ExecutionStatus,
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
 import { type CapturedOutput, captureOutput, loadTaskHandler } from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
+import { mockTargetLookups } from '../support/target-mocks.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const sfnMock = mockClient(SFNClient);
 const kmsMock = mockClient(KMSClient);
-const serverlessMock = mockClient(RedshiftServerlessClient);
-const stsMock = mockClient(STSClient);
+const targetLookups = mockTargetLookups();
 
 const TASK_POLICY = 'test/fixtures/policies/task.yaml';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b6d4a3c-1111-4e5f-9a8b-7c6d5e4f3a2b';
@@ -76,25 +70,8 @@ describe('credentials-task handler', () => {
   let output: CapturedOutput;
 
   beforeEach(async () => {
-    for (const mock of [redshiftMock, sfnMock, kmsMock, serverlessMock, stsMock]) mock.reset();
-    serverlessMock.on(GetWorkgroupCommand).resolves({
-      workgroup: {
-        namespaceName: 'lake-ns',
-        endpoint: {
-          address: 'lake-wg.123456789012.us-east-1.redshift-serverless.amazonaws.com',
-          port: 5439,
-        },
-      },
-    });
-    serverlessMock.on(GetNamespaceCommand).resolves({ namespace: { adminUsername: 'admin' } });
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAFINANCEEXAMPLE',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    for (const mock of [redshiftMock, sfnMock, kmsMock]) mock.reset();
+    targetLookups.reset();
     redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input: { DbUser: string }) => ({
       DbUser: `IAMA:${input.DbUser}`,
       DbPassword: PASSWORD,

@@ -10,6 +10,7 @@ import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
 import { captureOutput, loadApiHandler, loadTaskHandler, readEvent } from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
+import { mockTargetLookups } from '../support/target-mocks.js';
 
 // Properties over whole events and payloads. `npm run fuzz` runs them with FUZZ_RUNS=20000.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
@@ -28,6 +29,7 @@ const CODES = [
 const redshiftMock = mockClient(RedshiftClient);
 const sfnMock = mockClient(SFNClient);
 const kmsMock = mockClient(KMSClient);
+const targetLookups = mockTargetLookups();
 
 /** Every password the mocked Redshift hands out, to look for in the output afterwards. */
 const issued: string[] = [];
@@ -35,6 +37,7 @@ type Fault = 'none' | 'throttled' | 'clusterNotFound' | 'typeError';
 
 function mockRedshift(fault: Fault) {
   redshiftMock.reset();
+  targetLookups.reset();
   redshiftMock
     .onAnyCommand()
     .callsFake(async (input: { DbUser?: string; DurationSeconds?: number }) => {

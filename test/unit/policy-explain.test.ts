@@ -9,11 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../functions/adapters/policy-file.js';
 import { explain } from '../../scripts/policy/explain.js';
 import { captureOutput, loadApiHandler, restEvent } from '../support/lambda.js';
+import { mockTargetLookups } from '../support/target-mocks.js';
 
 // `npm run policy -- explain` and the API function must decide alike: for generated callers and
 // requests, explain's decision, rule and db user are what the handler (Redshift mocked) does.
 const POLICY = 'test/fixtures/policies/session-names.yaml';
 const redshiftMock = mockClient(RedshiftClient);
+const targetLookups = mockTargetLookups();
 
 const principal = fc.oneof(
   fc
@@ -55,6 +57,7 @@ describe('explain and the API function', () => {
   let handle: Awaited<ReturnType<typeof loadApiHandler>>;
 
   beforeAll(async () => {
+    targetLookups.reset();
     redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input) => ({
       DbUser: `IAM:${input.DbUser}`,
       DbPassword: 'EXAMPLE-password-for-the-property-test',

@@ -23,7 +23,17 @@ describe('readSettings', () => {
       taskOutputKeyId: undefined,
       api: undefined,
       grants: {},
+      lookUpTargetsAtStart: true,
     });
+  });
+
+  it('looks targets up at start unless TARGET_LOOKUP_AT_START is false, and takes nothing else', () => {
+    expect(readSettings({ TARGET_LOOKUP_AT_START: 'false' }, 'task').lookUpTargetsAtStart).toBe(
+      false,
+    );
+    expect(settingsError({ TARGET_LOOKUP_AT_START: 'no' }, 'task').problems).toEqual([
+      { field: 'TARGET_LOOKUP_AT_START', problem: expect.stringMatching(/true.*false/) },
+    ]);
   });
 
   it('reads the API stage the API function serves and the clusters the deployment grants', () => {
