@@ -1,5 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   type ApiEvent,
@@ -9,6 +7,7 @@ import {
   readJsonBody,
   requestIdOf,
 } from './commons/api-gateway.js';
+import { withLambdaContext } from './commons/middleware.js';
 import { apiDependencies, logger } from './commons/wiring.js';
 import { VendorError } from './domain/errors.js';
 import { vendCredentials } from './domain/vend.js';
@@ -36,4 +35,4 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
   }
 };
 
-export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = withLambdaContext(lambdaHandler);

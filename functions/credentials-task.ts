@@ -1,6 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { withLambdaContext } from './commons/middleware.js';
 import { taskError } from './commons/task-error.js';
 import { logger, taskDependencies } from './commons/wiring.js';
 import type { TaskResult } from './contract.js';
@@ -42,4 +41,4 @@ const lambdaHandler = async (payload: unknown, context: Context): Promise<TaskRe
   }
 };
 
-export const handler = middy(lambdaHandler).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = withLambdaContext(lambdaHandler);

@@ -1,9 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
-import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createRedshiftClient } from '../../functions/commons/clients/redshift.js';
 import { logger } from '../../functions/commons/logger.js';
+import { withLambdaContext } from '../../functions/commons/middleware.js';
 
 /**
  * For `npm run bench`: the least an API handler built on the design's libraries can do, with
@@ -26,4 +25,4 @@ const floorHandler = async (): Promise<APIGatewayProxyResult> => {
   return { statusCode: 200, body: '' };
 };
 
-export const handler = middy(floorHandler).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = withLambdaContext(floorHandler);
