@@ -9,12 +9,18 @@ export interface DbUserTemplate {
 }
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
+const NO_VARIABLES: ReadonlySet<TemplateVariable> = new Set();
 
 const isTemplateVariable = (name: string): name is TemplateVariable =>
   (TEMPLATE_VARIABLES as readonly string[]).includes(name);
 
 /** Parses a template, or returns why it cannot be used. */
 export function parseDbUserTemplate(source: string): DbUserTemplate | { problem: string } {
+  // A fixed name, the common case: nothing to find or substitute.
+  if (!source.includes('$')) {
+    const name = source.toLowerCase();
+    return { source, variables: NO_VARIABLES, render: () => ({ name }) };
+  }
   const variables = new Set<TemplateVariable>();
   for (const [, name = ''] of source.matchAll(PLACEHOLDER)) {
     if (!isTemplateVariable(name)) {

@@ -80,8 +80,10 @@ class EarlierPatterns {
       const exact = this.#exact.get(pattern);
       if (exact) exact.push(rule);
       else this.#exact.set(pattern, [rule]);
+      // A pattern without wildcards covers only itself, found above; so does one that is no
+      // ARN pattern (the policy is then invalid).
+      if (!WILDCARD.test(pattern)) continue;
       const parts = splitArn(pattern);
-      // Not an ARN pattern (the policy is invalid): it can only cover itself.
       if (parts === undefined) continue;
       const prefix = literalStart(parts[5] ?? '');
       const bucket = this.#filed.get(prefix);
@@ -111,11 +113,9 @@ class EarlierPatterns {
   }
 
   #collect(pattern: string, found: RuleOutline[]): void {
+    found.push(...(this.#exact.get(pattern) ?? []));
     const parts = splitArn(pattern);
-    if (parts === undefined) {
-      found.push(...(this.#exact.get(pattern) ?? []));
-      return;
-    }
+    if (parts === undefined) return;
     const prefix = literalStart(parts[5] ?? '');
     for (const length of this.#lengths) {
       if (length > prefix.length) continue;

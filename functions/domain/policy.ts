@@ -107,11 +107,10 @@ function checkSection(raw: unknown, section: Section, report: Report): Record<st
     return {};
   }
   const valid: Record<string, unknown> = {};
-  const known = Object.keys(section.fields);
   for (const [key, value] of Object.entries(raw)) {
     const schema = section.fields[key];
     if (schema === undefined) {
-      const near = known.find((name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2);
+      const near = Object.keys(section.fields).find((name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2);
       report('', `unknown field ${key}${near ? ` (did you mean ${near}?)` : ''}`);
       continue;
     }
@@ -239,14 +238,15 @@ export function policyFromDocument(document: unknown, file: string): Policy {
  */
 export function reviewPolicyDocument(raw: unknown): PolicyReview {
   const problems: PolicyProblem[] = [];
+  // The rule's label is worked out only when there is a problem to report.
   const at =
-    (prefix: string, rule?: string): Report =>
+    (prefix: string, rule?: () => string): Report =>
     (field, problem) =>
       problems.push({
         field:
           [prefix, field].filter(Boolean).join(prefix && !field.startsWith('[') ? '.' : '') ||
           '(document)',
-        ...(rule !== undefined && { rule }),
+        ...(rule !== undefined && { rule: rule() }),
         problem,
       });
   const document = checkSection(raw, DOCUMENT, at(''));
@@ -273,8 +273,7 @@ export function reviewPolicyDocument(raw: unknown): PolicyReview {
 
   const seen = new Set<string>();
   const compiled = ((document.rules ?? []) as unknown[]).map((rawRule, index) => {
-    const label = ruleLabel(rawRule, index);
-    const report = at(`rules[${index}]`, label);
+    const report = at(`rules[${index}]`, () => ruleLabel(rawRule, index));
     const rule = checkSection(rawRule, RULE, report) as RuleDocument;
     if (rule.name !== undefined) {
       if (seen.has(rule.name)) report('name', `duplicate rule name "${rule.name}"`);
