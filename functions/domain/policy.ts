@@ -110,7 +110,9 @@ function checkSection(raw: unknown, section: Section, report: Report): Record<st
   for (const [key, value] of Object.entries(raw)) {
     const schema = section.fields[key];
     if (schema === undefined) {
-      const near = Object.keys(section.fields).find((name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2);
+      const near = Object.keys(section.fields).find(
+        (name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2,
+      );
       report('', `unknown field ${key}${near ? ` (did you mean ${near}?)` : ''}`);
       continue;
     }
