@@ -3,7 +3,7 @@ import { bundleSizes } from './bench/bundle-sizes.js';
 import { clientCache } from './bench/client-cache.js';
 import { coldImport } from './bench/cold-import.js';
 import { firstRequest } from './bench/first-request.js';
-import { buildFloor, ENVIRONMENT } from './bench/handlers.js';
+import { buildFloor, ENVIRONMENT, placeBenchPolicy } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
 import { type Figure, machine, printTable } from './bench/report.js';
@@ -25,6 +25,7 @@ if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
   console.log('NODE_EXTRA_CA_CERTS is unset for every process timed here (Lambda sets none).');
 }
 
+await placeBenchPolicy();
 const floorBundle = await buildFloor();
 const figures: Figure[] = [
   bundleSizes(FUNCTIONS),

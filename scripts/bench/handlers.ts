@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { templateBundles } from '../build.js';
+import { templateBundles, writeParsedPolicy } from '../build.js';
 import type { Row } from './report.js';
 import { type Stats, stats, us } from './stats.js';
 
@@ -14,7 +14,8 @@ export const ENVIRONMENT = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-secret',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POLICY_FILE: 'scripts/bench/policy.yaml',
+  // A copy of scripts/bench/policy.yaml with its parsed form beside it, as the layer ships.
+  POLICY_FILE: 'bench/policy/policy.yaml',
   // The API stage the sample event comes from, as the template tells the function.
   API_ID: 'a1b2c3d4e5',
   API_STAGE: 'v1',
@@ -92,4 +93,23 @@ export async function buildFloor(): Promise<string> {
     logLevel: 'warning',
   });
   return resolve('bench/floor/index.mjs');
+}
+
+/** Puts the bench's policy where ENVIRONMENT says, with the parsed form the build would write. */
+export async function placeBenchPolicy(): Promise<void> {
+  mkdirSync(dirname(ENVIRONMENT.POLICY_FILE), { recursive: true });
+  copyFileSync('scripts/bench/policy.yaml', ENVIRONMENT.POLICY_FILE);
+  await writeParsedPolicy(ENVIRONMENT.POLICY_FILE);
+}
+
+/** Imports a handler bundle without its cold-start log lines reaching the bench's output. */
+export async function importQuietly(url: string): Promise<Handler> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const { handler } = (await import(url)) as { handler: Handler };
+    return handler;
+  } finally {
+    process.stdout.write = write;
+  }
 }

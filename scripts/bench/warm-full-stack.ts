@@ -4,7 +4,13 @@ import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { aboveFloor, type Handler, p50OverFloor, timeInterleaved } from './handlers.js';
+import {
+  aboveFloor,
+  type Handler,
+  importQuietly,
+  p50OverFloor,
+  timeInterleaved,
+} from './handlers.js';
 import type { Figure } from './report.js';
 import { triple } from './stats.js';
 
@@ -57,10 +63,10 @@ export async function warmFullStack(floorBundle: string): Promise<Figure> {
   process.env.AWS_ENDPOINT_URL = endpoint;
   try {
     const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
-    const { handler } = (await import(bundle)) as { handler: Handler };
-    const floor = (await import(pathToFileURL(floorBundle).href)) as { handler: Handler };
+    const handler = await importQuietly(bundle);
+    const floor = await importQuietly(pathToFileURL(floorBundle).href);
     const [measured, floored, wire] = await timeInterleaved(
-      [handler, floor.handler, rawRoundTrip(endpoint)],
+      [handler, floor, rawRoundTrip(endpoint)],
       1_000,
       5_000,
     );

@@ -5,7 +5,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { STUB_CLUSTER, STUB_PASSWORD } from '../../local/redshift-stub.js';
 import { templateBundles } from '../build.js';
-import { aboveFloor, type Handler, p50OverFloor, timeInterleaved } from './handlers.js';
+import {
+  aboveFloor,
+  type Handler,
+  importQuietly,
+  p50OverFloor,
+  timeInterleaved,
+} from './handlers.js';
 import type { Figure } from './report.js';
 import { triple, us } from './stats.js';
 
@@ -25,10 +31,7 @@ async function bundledWithRedshiftOutside(entry: string, name: string): Promise<
     external: ['@aws-sdk/client-redshift'],
     logLevel: 'warning',
   });
-  const bundle = (await import(pathToFileURL(resolve(outdir, 'index.mjs')).href)) as {
-    handler: Handler;
-  };
-  return bundle.handler;
+  return importQuietly(pathToFileURL(resolve(outdir, 'index.mjs')).href);
 }
 
 /**
