@@ -82,18 +82,29 @@ export const aboveFloor = (measured: Stats, floored: Stats): Row => ({
   target: '',
 });
 
-/** The floor handler bundled with credentials-api's own esbuild options from the template. */
-export async function buildFloor(): Promise<string> {
+/**
+ * `entry` bundled into `outdir` with credentials-api's own esbuild options from the template
+ * (`external` aside), so that what is timed is built as the function is. Returns the entry file.
+ */
+export async function bundleAsTheApi(
+  entry: string,
+  outdir: string,
+  external?: string[],
+): Promise<string> {
   const api = templateBundles().find(({ name }) => name === 'credentials-api');
   if (!api) throw new Error('template.yaml has no credentials-api function');
   await build({
     ...api.options,
-    entryPoints: { index: 'scripts/bench/floor-handler.ts' },
-    outdir: 'bench/floor',
+    entryPoints: { index: entry },
+    outdir,
+    ...(external && { external }),
     logLevel: 'warning',
   });
-  return resolve('bench/floor/index.mjs');
+  return resolve(outdir, 'index.mjs');
 }
+
+/** The floor handler, bundled as credentials-api is. */
+export const buildFloor = () => bundleAsTheApi('scripts/bench/floor-handler.ts', 'bench/floor');
 
 /** Puts the bench's policy where ENVIRONMENT says, with the parsed form the build would write. */
 export async function placeBenchPolicy(): Promise<void> {

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { stringify } from 'yaml';
 import { authorize } from '../../functions/domain/authorize.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
 import { parsePolicy } from '../../functions/domain/policy-yaml.js';
-import { templateBundles } from '../build.js';
+import { bundleAsTheApi } from './handlers.js';
 import type { Figure } from './report.js';
 import { median, us } from './stats.js';
 
@@ -114,13 +113,6 @@ async function policyLoad(figure: Figure, text: string, count: number): Promise<
 async function bundledPolicyFile(): Promise<
   typeof import('../../functions/adapters/policy-file.js')
 > {
-  const api = templateBundles().find(({ name }) => name === 'credentials-api');
-  if (!api) throw new Error('template.yaml has no credentials-api function');
-  await build({
-    ...api.options,
-    entryPoints: { index: 'functions/adapters/policy-file.ts' },
-    outdir: 'bench/policy-file',
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL('bench/policy-file/index.mjs').href);
+  const file = await bundleAsTheApi('functions/adapters/policy-file.ts', 'bench/policy-file');
+  return import(pathToFileURL(file).href);
 }

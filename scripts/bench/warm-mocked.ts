@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetClusterCredentialsCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
 import { STUB_CLUSTER, STUB_PASSWORD } from '../../local/redshift-stub.js';
-import { templateBundles } from '../build.js';
 import {
   aboveFloor,
+  bundleAsTheApi,
   type Handler,
   importQuietly,
   p50OverFloor,
@@ -21,17 +19,10 @@ import { triple, us } from './stats.js';
  * replaces here.
  */
 async function bundledWithRedshiftOutside(entry: string, name: string): Promise<Handler> {
-  const api = templateBundles().find((bundle) => bundle.name === 'credentials-api');
-  if (!api) throw new Error('template.yaml has no credentials-api function');
-  const outdir = `bench/warm-mocked/${name}`;
-  await build({
-    ...api.options,
-    entryPoints: { index: entry },
-    outdir,
-    external: ['@aws-sdk/client-redshift'],
-    logLevel: 'warning',
-  });
-  return importQuietly(pathToFileURL(resolve(outdir, 'index.mjs')).href);
+  const file = await bundleAsTheApi(entry, `bench/warm-mocked/${name}`, [
+    '@aws-sdk/client-redshift',
+  ]);
+  return importQuietly(pathToFileURL(file).href);
 }
 
 /**
