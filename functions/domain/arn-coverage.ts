@@ -1,4 +1,4 @@
-import { splitArn } from './arn-like.js';
+import { globMatches, splitArn } from './arn-like.js';
 
 /**
  * Whether ArnLike pattern `a` matches every ARN that pattern `b` matches, compared part by part
@@ -65,31 +65,6 @@ const firstWildcard = (glob: string) => glob.search(/[*?]/);
 
 function lastWildcard(glob: string): number {
   return Math.max(glob.lastIndexOf('*'), glob.lastIndexOf('?'));
-}
-
-/** Whether glob `glob` matches the literal `text`, by the usual backtracking over its last `*`. */
-function globMatches(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text.length) {
-    const token = glob[g];
-    if (token === '?' || (token !== undefined && token !== '*' && token === text[t])) {
-      g += 1;
-      t += 1;
-    } else if (token === '*') {
-      star = g;
-      resume = t;
-      g += 1;
-    } else if (star !== -1) {
-      g = star + 1;
-      resume += 1;
-      t = resume;
-    } else return false;
-  }
-  while (glob[g] === '*') g += 1;
-  return g === glob.length;
 }
 
 function automatonCovers(a: string, b: string): boolean {

@@ -58,12 +58,34 @@ export function compileArnLike(pattern: string): ArnMatcher {
 
 function compilePart(part: string): (value: string) => boolean {
   if (!/[*?]/.test(part)) return (value) => value === part;
-  // One pass over the part: regex metacharacters escaped, `*` and `?` turned into wildcards.
-  const source = part.replace(/[.+^${}()|[\]\\/*?]/g, (char) => {
-    if (char === '*') return '.*';
-    if (char === '?') return '.';
-    return `\\${char}`;
-  });
-  const regex = new RegExp(`^${source}$`, 'su');
-  return (value) => regex.test(value);
+  return (value) => globMatches(part, value);
+}
+
+/**
+ * Whether one part's glob matches `text`: `*` any run of characters, `?` exactly one, anything
+ * else itself. Walks both once, going back only to the last `*` seen, so it never backtracks
+ * more than the text's length per `*`.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const token = glob[g];
+    if (token === '?' || (token !== undefined && token !== '*' && token === text[t])) {
+      g += 1;
+      t += 1;
+    } else if (token === '*') {
+      star = g;
+      resume = t;
+      g += 1;
+    } else if (star !== -1) {
+      g = star + 1;
+      resume += 1;
+      t = resume;
+    } else return false;
+  }
+  while (glob[g] === '*') g += 1;
+  return g === glob.length;
 }
