@@ -74,10 +74,10 @@ export async function readPolicyFile(file: string): Promise<PolicyFile> {
   }
   const parsed = readParsedForm(file, text);
   if ('document' in parsed) return { policy: policyFromDocument(parsed.document, file) };
-  const { reviewPolicy } = await import('../domain/policy-yaml.js');
-  const { policy, problems } = reviewPolicy(text, file);
-  if (policy === undefined) throw new PolicyError(file, problems);
-  return { policy, parsedFormUnused: parsed.unused };
+  const { parsePolicyYaml } = await import('../domain/policy-yaml.js');
+  const yaml = parsePolicyYaml(text, file);
+  if ('problem' in yaml) throw new PolicyError(file, yaml.problem.problems);
+  return { policy: policyFromDocument(yaml.document, file), parsedFormUnused: parsed.unused };
 }
 
 /**

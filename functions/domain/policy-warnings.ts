@@ -224,9 +224,9 @@ function unneededGroups(
     const groups = rule.dbGroups ?? [];
     const template = rule.dbUser;
     if (groups.length === 0 || template === undefined) return [];
-    const literalStart = (template.source.split('${')[0] ?? '').toLowerCase();
+    const fixedStart = (template.source.split('${')[0] ?? '').toLowerCase();
     const fixed = template.variables.size === 0;
-    if (!(fixed && protectedDbUsers.has(literalStart)) && !isSystemUser(literalStart)) return [];
+    if (!(fixed && protectedDbUsers.has(fixedStart)) && !isSystemUser(fixedStart)) return [];
     return [
       `${label(rule)} dbGroups ${groups.map((group) => `"${group}"`).join(', ')} can be needed by no request: its dbUser "${template.source}" is always a protected db user, so every request it matches is denied`,
     ];

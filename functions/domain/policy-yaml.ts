@@ -1,6 +1,11 @@
 import { load, YAMLException } from 'js-yaml';
 import { PolicyError } from './errors.js';
-import { type Policy, type PolicyReview, reviewPolicyDocument } from './policy.js';
+import {
+  type Policy,
+  type PolicyReview,
+  policyFromDocument,
+  reviewPolicyDocument,
+} from './policy.js';
 
 /**
  * The policy as its authors write it, YAML. Kept apart from the policy's rules so that a function
@@ -9,9 +14,9 @@ import { type Policy, type PolicyReview, reviewPolicyDocument } from './policy.j
 
 /** Validates and compiles a policy given as YAML text; throws PolicyError naming every problem. */
 export function parsePolicy(text: string, file: string): Policy {
-  const { policy, problems } = reviewPolicy(text, file);
-  if (policy === undefined) throw new PolicyError(file, problems);
-  return policy;
+  const parsed = parsePolicyYaml(text, file);
+  if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
+  return policyFromDocument(parsed.document, file);
 }
 
 /** Parses YAML text into the policy document, or the YAML problem that stops it. */
