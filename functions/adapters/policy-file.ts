@@ -55,6 +55,15 @@ function readParsedForm(file: string, text: string): { document: unknown } | { u
   return { document: form.document };
 }
 
+/**
+ * Why the parsed form beside `file` would not be used for `text`, when there is one that would
+ * not; undefined when there is none, or when it matches.
+ */
+export function unusedParsedForm(file: string, text: string): string | undefined {
+  const parsed = readParsedForm(file, text);
+  return 'unused' in parsed && parsed.unused !== 'absent' ? parsed.unused : undefined;
+}
+
 export interface PolicyFile {
   readonly policy: Policy;
   /** Why the parsed form was not used, when it was not. */

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parsedFormOf, parsedPolicyForm } from '../../functions/adapters/policy-file.js';
 
 // `npm run policy -- <command>`: what a reviewer sees and the exit codes scripts rely on.
 const folder = mkdtempSync(join(tmpdir(), 'policy-cli-'));
@@ -67,6 +68,34 @@ describe('npm run policy -- check', () => {
       `${WARNING_ONLY}:9: warning rules[1] (no-contractors) is never reached: rules[0] (all-roles) already matches every principal it names`,
     );
     expect(strict.code).toBe(1);
+  });
+});
+
+describe('npm run policy -- check, beside the parsed form the build writes', () => {
+  const VALID = `version: 1\n${TARGETS}rules:\n  - name: all-roles\n    principals: ["arn:aws:iam::123456789012:role/*"]\n    targets: [analytics]\n    dbUser: "r_\${roleName}"\n`;
+
+  it('says nothing of a parsed form made from this very file', async () => {
+    const file = write('current.yaml', VALID);
+    const form = await parsedPolicyForm(VALID, file);
+    writeFileSync(parsedFormOf(file), form ?? '');
+
+    const { code, stdout } = policy(['check', '--strict', file]);
+
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(`${file}: 0 problems, 0 warnings — valid`);
+  });
+
+  it('warns of one made from another version of the file, which the functions would ignore', async () => {
+    const file = write('edited.yaml', VALID);
+    const form = await parsedPolicyForm(VALID.replace('all-roles', 'old-name'), file);
+    writeFileSync(parsedFormOf(file), form ?? '');
+
+    const { code, stdout } = policy(['check', '--strict', file]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${file}:1: warning ${parsedFormOf(file)} will not be used (made from another version): the functions parse the YAML until \`npm run build\` writes it again`,
+    );
   });
 });
 
