@@ -16,7 +16,16 @@ import { describe, expect, it } from 'vitest';
 // whose policy folder names another account and cluster.
 const NESTED = 'DEPLOYABLE_POLICY_REWRITTEN';
 const POLICY_FOLDER = 'layers/policy';
-const SKIPPED = new Set(['node_modules', '.git', '.aws-sam', 'bench', 'coverage']);
+// What a fresh clone lacks: installs, build and bench outputs (the policy's parsed form among
+// them: edited by hand it would be stale, and the build writes it again).
+const SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  '.aws-sam',
+  'bench',
+  'coverage',
+  'layers/policy/policy/policy.parsed.json',
+]);
 
 /** Every file under `folder`. */
 function filesUnder(folder: string): string[] {
