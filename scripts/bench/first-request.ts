@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withStubProcess } from './handlers.js';
 import type { Figure } from './report.js';
 import { median } from './stats.js';
 
@@ -61,17 +61,8 @@ function sample(bundle: string, endpoint: string): Sample {
   return result;
 }
 
-export async function firstRequest(floorBundle: string, pairs = 21): Promise<Figure> {
-  const stub: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/redshift-stub.ts'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  try {
-    const [line] = (await once(stub.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-    const endpoint = line.toString().trim();
+export function firstRequest(floorBundle: string, pairs = 21): Promise<Figure> {
+  return withStubProcess(async (endpoint) => {
     const bundles = { vendor: resolve('dist/credentials-api/index.mjs'), floor: floorBundle };
     const samples = { vendor: [] as Sample[], floor: [] as Sample[] };
     sample(bundles.vendor, endpoint);
@@ -125,7 +116,5 @@ export async function firstRequest(floorBundle: string, pairs = 21): Promise<Fig
         },
       ],
     };
-  } finally {
-    stub.kill();
-  }
+  });
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -122,5 +124,21 @@ export async function importQuietly(url: string): Promise<Handler> {
     return handler;
   } finally {
     process.stdout.write = write;
+  }
+}
+
+/**
+ * Runs `use` with the local Redshift stub listening in a process of its own (so its work is not
+ * timed with the handler's), and stops the stub afterwards.
+ */
+export async function withStubProcess<T>(use: (endpoint: string) => Promise<T>): Promise<T> {
+  const stub = spawn(process.execPath, ['--import', 'tsx', 'local/redshift-stub.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [line] = (await once(stub.stdout, 'data')) as [Buffer];
+    return await use(line.toString().trim());
+  } finally {
+    stub.kill();
   }
 }

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +8,7 @@ import {
   importQuietly,
   p50OverFloor,
   timeInterleaved,
+  withStubProcess,
 } from './handlers.js';
 import type { Figure } from './report.js';
 import { triple } from './stats.js';
@@ -50,52 +49,44 @@ function rawRoundTrip(endpoint: string): Handler {
  * local Redshift stub in its own process; interleaved with the floor bundle and with a bare HTTP
  * request of the same size.
  */
-export async function warmFullStack(floorBundle: string): Promise<Figure> {
-  const stub: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/redshift-stub.ts'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const [firstLine] = (await once(stub.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  const endpoint = firstLine.toString().trim();
-  process.env.AWS_ENDPOINT_URL = endpoint;
-  try {
-    const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
-    const handler = await importQuietly(bundle);
-    const floor = await importQuietly(pathToFileURL(floorBundle).href);
-    const [measured, floored, wire] = await timeInterleaved(
-      [handler, floor, rawRoundTrip(endpoint)],
-      1_000,
-      5_000,
-    );
-    if (!measured || !floored || !wire) throw new Error('no figures');
-    return {
-      results: { warmFullStack: { ...measured, floor: floored, rawHttp: wire, endpoint } },
-      rows: [
-        p50OverFloor(
-          `warm handler, full SDK vs local stub, p50 / the floor's (${measured.count})`,
-          measured,
-          floored,
-          1.05,
-        ),
-        { figure: '  vendor: mean / p50 / p99', value: triple(measured), target: '' },
-        {
-          figure: '  floor: floor-handler bundle, interleaved',
-          value: triple(floored),
-          target: '',
-        },
-        {
-          figure: '  the wire alone: keep-alive HTTP POST to the stub',
-          value: triple(wire),
-          target: '',
-        },
-        aboveFloor(measured, floored),
-      ],
-    };
-  } finally {
-    delete process.env.AWS_ENDPOINT_URL;
-    stub.kill();
-  }
+export function warmFullStack(floorBundle: string): Promise<Figure> {
+  return withStubProcess(async (endpoint) => {
+    process.env.AWS_ENDPOINT_URL = endpoint;
+    try {
+      const bundle = pathToFileURL(resolve('dist/credentials-api/index.mjs')).href;
+      const handler = await importQuietly(bundle);
+      const floor = await importQuietly(pathToFileURL(floorBundle).href);
+      const [measured, floored, wire] = await timeInterleaved(
+        [handler, floor, rawRoundTrip(endpoint)],
+        1_000,
+        5_000,
+      );
+      if (!measured || !floored || !wire) throw new Error('no figures');
+      return {
+        results: { warmFullStack: { ...measured, floor: floored, rawHttp: wire, endpoint } },
+        rows: [
+          p50OverFloor(
+            `warm handler, full SDK vs local stub, p50 / the floor's (${measured.count})`,
+            measured,
+            floored,
+            1.05,
+          ),
+          { figure: '  vendor: mean / p50 / p99', value: triple(measured), target: '' },
+          {
+            figure: '  floor: floor-handler bundle, interleaved',
+            value: triple(floored),
+            target: '',
+          },
+          {
+            figure: '  the wire alone: keep-alive HTTP POST to the stub',
+            value: triple(wire),
+            target: '',
+          },
+          aboveFloor(measured, floored),
+        ],
+      };
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL;
+    }
+  });
 }
