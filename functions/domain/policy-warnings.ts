@@ -141,6 +141,10 @@ function shadowedRules(rules: readonly RuleOutline[]): string[] {
   return warnings;
 }
 
+/** What every name `template` renders starts with: its text before the first variable. */
+const fixedStart = (template: DbUserTemplate) =>
+  (template.source.split('${')[0] ?? '').toLowerCase();
+
 /** A regular expression for every name `template` can render. */
 function renderable(template: DbUserTemplate): RegExp {
   const pattern = template.source
@@ -188,8 +192,7 @@ function overlappingUsers(
   for (const rule of rules) {
     if (rule.dbUser === undefined || rule.dbUser.variables.size === 0) continue;
     const renders = renderable(rule.dbUser);
-    const literalStart = rule.dbUser.source.split('${')[0]?.toLowerCase() ?? '';
-    for (const name of namesStartingWith(fixedNames, literalStart)) {
+    for (const name of namesStartingWith(fixedNames, fixedStart(rule.dbUser))) {
       if (!renders.test(name)) continue;
       for (const other of fixedOwners.get(name) ?? []) {
         warnings.push(
@@ -224,9 +227,9 @@ function unneededGroups(
     const groups = rule.dbGroups ?? [];
     const template = rule.dbUser;
     if (groups.length === 0 || template === undefined) return [];
-    const fixedStart = (template.source.split('${')[0] ?? '').toLowerCase();
+    const start = fixedStart(template);
     const fixed = template.variables.size === 0;
-    if (!(fixed && protectedDbUsers.has(fixedStart)) && !isSystemUser(fixedStart)) return [];
+    if (!(fixed && protectedDbUsers.has(start)) && !isSystemUser(start)) return [];
     return [
       `${label(rule)} dbGroups ${groups.map((group) => `"${group}"`).join(', ')} can be needed by no request: its dbUser "${template.source}" is always a protected db user, so every request it matches is denied`,
     ];
