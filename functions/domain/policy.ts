@@ -13,6 +13,9 @@ import './zod-messages.js';
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 3600;
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 const NonEmptyString = z.string().check(z.minLength(1));
 const NonEmptyList = z.array(z.string()).check(z.minLength(1));
 
@@ -28,7 +31,7 @@ interface Section {
 const DOCUMENT: Section = {
   fields: {
     version: z.literal(1),
-    targets: z.record(z.string(), z.unknown()),
+    targets: z.custom<Record<string, unknown>>(isPlainObject, 'expected object'),
     protectedDbUsers: z.array(z.string()),
     rules: z.array(z.unknown()),
   },
@@ -102,13 +105,14 @@ function distance(a: string, b: string): number {
  * each field's type and range. Returns the fields that passed.
  */
 function checkSection(raw: unknown, section: Section, report: Report): Record<string, unknown> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isPlainObject(raw)) {
     report('', 'expected object');
     return {};
   }
-  const valid: Record<string, unknown> = {};
+  const valid: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
-    const schema = section.fields[key];
+    // Own fields only: a key such as "constructor" or "__proto__" is unknown like any other.
+    const schema = Object.hasOwn(section.fields, key) ? section.fields[key] : undefined;
     if (schema === undefined) {
       const near = Object.keys(section.fields).find(
         (name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2,
@@ -126,7 +130,7 @@ function checkSection(raw: unknown, section: Section, report: Report): Record<st
     }
   }
   for (const key of section.required) {
-    if (!(key in raw))
+    if (!Object.hasOwn(raw, key))
       report(
         key,
         section.fields[key]?.safeParse(undefined).error?.issues[0]?.message ?? 'is required',
@@ -327,8 +331,9 @@ function compileRule(
     if (problem) report(`principals[${i}]`, problem);
   });
   if (rule.effect === 'deny') {
+    // Unknown fields are reported already; a known field of an allow rule is a mistake here.
     const extra = Object.keys(raw as object).filter(
-      (key) => !['name', 'principals', 'effect'].includes(key),
+      (key) => Object.hasOwn(RULE.fields, key) && !['name', 'principals', 'effect'].includes(key),
     );
     if (extra.length > 0)
       report(extra[0] ?? '', 'a deny rule takes only name, principals and effect');
