@@ -44,8 +44,8 @@ await runTool('npm start', async () => {
       const admin = await database.admin();
       // The local policy's fixed users exist, as on a prepared cluster; anyone else's do not.
       await seedDatabase(admin, {
-        databasesFrom: (await readPolicyFile(process.env.POLICY_FILE)).policy,
-        usersFrom: (await readPolicyFile(LOCAL_POLICY_FILE)).policy,
+        databasesFrom: await readPolicyFile(process.env.POLICY_FILE),
+        usersFrom: await readPolicyFile(LOCAL_POLICY_FILE),
       });
       await admin.end();
       const validSeconds = Number(process.env.LOCAL_LOGIN_VALID_SECONDS) || undefined;

@@ -25,7 +25,7 @@ if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
   console.log('NODE_EXTRA_CA_CERTS is unset for every process timed here (Lambda sets none).');
 }
 
-await placeBenchPolicy();
+placeBenchPolicy();
 const floorBundle = await buildFloor();
 const figures: Figure[] = [
   bundleSizes(FUNCTIONS),

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type BuildOptions, build, stop } from 'esbuild';
-import { parsedFormOf, parsedPolicyForm } from '../functions/adapters/policy-file.js';
 import { readTemplate } from '../local/template.js';
 
 /** The policy the layer ships, as the functions find it under /opt. */
@@ -100,20 +99,7 @@ async function buildClient() {
   console.error('built client/dist/ from client/');
 }
 
-/**
- * Writes the policy's parsed form beside it, which the functions read instead of parsing YAML
- * while it matches the YAML; a policy whose YAML does not parse gets none (the functions then
- * report its problem from the YAML itself).
- */
-export async function writeParsedPolicy(file = LAYER_POLICY): Promise<void> {
-  const form = await parsedPolicyForm(readFileSync(file, 'utf8'), file);
-  if (form === undefined) rmSync(parsedFormOf(file), { force: true });
-  else writeFileSync(parsedFormOf(file), form);
-  console.error(`wrote ${parsedFormOf(file)} from ${file}`);
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await writeParsedPolicy();
   rmSync('dist', { recursive: true, force: true });
   rmSync('client/dist', { recursive: true, force: true });
   for (const { name, entry, options } of templateBundles()) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyError } from '../functions/domain/errors.js';
-import { parsePolicy } from '../functions/domain/policy-yaml.js';
+import { parsePolicy } from '../functions/domain/policy-text.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { describeExplanation, explain } from './policy/explain.js';

@@ -230,6 +230,24 @@ export interface PolicyReview {
   readonly warnings: readonly string[];
 }
 
+/** Whether a policy file is written as JSON (by its name) rather than YAML. */
+export const isJsonPolicy = (file: string) => file.toLowerCase().endsWith('.json');
+
+/** Parses a policy written as JSON into its document, or the syntax problem that stops it. */
+export function parsePolicyJson(text: string): { document: unknown } | { problem: PolicyReview } {
+  try {
+    return { document: JSON.parse(text) };
+  } catch (error) {
+    return {
+      problem: {
+        policy: undefined,
+        problems: [{ field: '(json)', problem: (error as Error).message }],
+        warnings: [],
+      },
+    };
+  }
+}
+
 /** Validates and compiles a parsed policy document; throws PolicyError naming every problem. */
 export function policyFromDocument(document: unknown, file: string): Policy {
   const { policy, problems } = reviewPolicyDocument(document);

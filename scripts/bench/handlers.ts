@@ -6,7 +6,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import type { ApiEvent } from '../../functions/commons/api-gateway.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { templateBundles, writeParsedPolicy } from '../build.js';
+import { templateBundles } from '../build.js';
 import type { Row } from './report.js';
 import { type Stats, stats, us } from './stats.js';
 
@@ -16,7 +16,7 @@ export const ENVIRONMENT = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-secret',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  // A copy of scripts/bench/policy.yaml with its parsed form beside it, as the layer ships.
+  // A copy of scripts/bench/policy.yaml, as the layer ships it.
   POLICY_FILE: 'bench/policy/policy.yaml',
   // The API stage the sample event comes from, as the template tells the function.
   API_ID: 'a1b2c3d4e5',
@@ -108,11 +108,10 @@ export async function bundleAsTheApi(
 /** The floor handler, bundled as credentials-api is. */
 export const buildFloor = () => bundleAsTheApi('scripts/bench/floor-handler.ts', 'bench/floor');
 
-/** Puts the bench's policy where ENVIRONMENT says, with the parsed form the build would write. */
-export async function placeBenchPolicy(): Promise<void> {
+/** Puts the bench's policy where ENVIRONMENT says. */
+export function placeBenchPolicy(): void {
   mkdirSync(dirname(ENVIRONMENT.POLICY_FILE), { recursive: true });
   copyFileSync('scripts/bench/policy.yaml', ENVIRONMENT.POLICY_FILE);
-  await writeParsedPolicy(ENVIRONMENT.POLICY_FILE);
 }
 
 /** Imports a handler bundle without its cold-start log lines reaching the bench's output. */

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { authorize } from '../../functions/domain/authorize.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
-import { parsePolicy } from '../../functions/domain/policy-yaml.js';
+import { parsePolicy } from '../../functions/domain/policy-text.js';
 import { bundleAsTheApi } from './handlers.js';
 import type { Figure } from './report.js';
 import { median, us } from './stats.js';
@@ -63,48 +63,41 @@ export async function policyDecisions(): Promise<Figure> {
 }
 
 /**
- * What a cold start does with the policy file: read it, take its parsed form (checking the
- * digest) or parse the YAML, validate, compile and index. The YAML path is information: the
- * build writes the parsed form beside the layer's policy.
+ * What a cold start does with the policy file: read it, parse it (YAML, or JSON for a policy
+ * written as JSON), validate, compile and index, through the reader as it is bundled.
  */
 async function policyLoad(figure: Figure, text: string, count: number): Promise<void> {
-  const { parsedFormOf, parsedPolicyForm, readPolicyFile } = await bundledPolicyFile();
+  const { readPolicyFile } = await bundledPolicyFile();
   const folder = mkdtempSync(join(tmpdir(), 'bench-policy-'));
-  const withForm = join(folder, 'with-form.yaml');
-  const yamlOnly = join(folder, 'yaml-only.yaml');
-  writeFileSync(withForm, text);
-  writeFileSync(parsedFormOf(withForm), (await parsedPolicyForm(text, withForm)) ?? '');
-  writeFileSync(yamlOnly, text);
-  const runs = { withForm: [] as number[], yamlOnly: [] as number[] };
+  const files = { yaml: join(folder, 'policy.yaml'), json: join(folder, 'policy.json') };
+  writeFileSync(files.yaml, text);
+  writeFileSync(files.json, JSON.stringify(parse(text)));
+  const runs = { yaml: [] as number[], json: [] as number[] };
   for (let run = 0; run < 9; run += 1) {
-    for (const [key, file] of [
-      ['withForm', withForm],
-      ['yamlOnly', yamlOnly],
-    ] as const) {
+    for (const key of ['yaml', 'json'] as const) {
       const started = process.hrtime.bigint();
-      const { parsedFormUnused } = await readPolicyFile(file);
+      await readPolicyFile(files[key]);
       runs[key].push(Number(process.hrtime.bigint() - started) / 1e6);
-      if ((parsedFormUnused === undefined) !== (key === 'withForm'))
-        throw new Error(`${file}: the parsed form was ${parsedFormUnused ? 'not ' : ''}used`);
     }
   }
   rmSync(folder, { recursive: true, force: true });
-  const load = median(runs.withForm);
-  const yaml = median(runs.yamlOnly);
-  figure.results.policyLoad = { rules: count, runs: runs.withForm.length, medianMs: load };
-  figure.results.policyLoadYaml = { rules: count, runs: runs.yamlOnly.length, medianMs: yaml };
+  const yaml = median(runs.yaml);
+  const json = median(runs.json);
+  figure.results.policyLoad = { rules: count, runs: runs.yaml.length, medianMs: yaml };
+  figure.results.policyLoadJson = { rules: count, runs: runs.json.length, medianMs: json };
   const rules = count.toLocaleString('en');
   figure.rows.push(
     {
-      figure: `policy load (read, parsed form, validate, compile), ${rules} rules (median of ${runs.withForm.length})`,
-      value: `${load.toFixed(1)} ms`,
+      figure: `policy load (read, parse YAML, validate, compile), ${rules} rules (median of ${runs.yaml.length})`,
+      value: `${yaml.toFixed(1)} ms`,
       target: '≤ 60 ms',
-      met: load <= 60,
+      met: yaml <= 60,
     },
     {
-      figure: `policy load from the YAML alone (no parsed form), ${rules} rules`,
-      value: `${yaml.toFixed(1)} ms`,
-      target: '—',
+      figure: `policy load of the same policy written as JSON (policy.json), ${rules} rules`,
+      value: `${json.toFixed(1)} ms`,
+      target: '≤ 60 ms',
+      met: json <= 60,
     },
   );
 }

@@ -1,5 +1,4 @@
-import { parsedFormOf, unusedParsedForm } from '../../functions/adapters/policy-file.js';
-import { reviewPolicy } from '../../functions/domain/policy-yaml.js';
+import { reviewPolicy } from '../../functions/domain/policy-text.js';
 import { lineLocator } from './locate.js';
 
 /**
@@ -12,17 +11,7 @@ export function check(
   strict: boolean,
 ): { output: string; code: number } {
   const review = reviewPolicy(text, file);
-  const { problems } = review;
-  // The functions would parse the YAML and log why; the reviewer hears it before a deployment.
-  const unused = unusedParsedForm(file, text);
-  const warnings = [
-    ...review.warnings,
-    ...(unused === undefined
-      ? []
-      : [
-          `${parsedFormOf(file)} will not be used (${unused}): the functions parse the YAML until \`npm run build\` writes it again`,
-        ]),
-  ];
+  const { problems, warnings } = review;
   const lineOf = lineLocator(text);
   const at = (field: string) => `${file}:${lineOf(field) ?? 1}`;
   const lines = [

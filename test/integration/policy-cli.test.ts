@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsedFormOf, parsedPolicyForm } from '../../functions/adapters/policy-file.js';
 
 // `npm run policy -- <command>`: what a reviewer sees and the exit codes scripts rely on.
 const folder = mkdtempSync(join(tmpdir(), 'policy-cli-'));
@@ -71,13 +70,22 @@ describe('npm run policy -- check', () => {
   });
 });
 
-describe('npm run policy -- check, beside the parsed form the build writes', () => {
-  const VALID = `version: 1\n${TARGETS}rules:\n  - name: all-roles\n    principals: ["arn:aws:iam::123456789012:role/*"]\n    targets: [analytics]\n    dbUser: "r_\${roleName}"\n`;
+describe('npm run policy -- check, on a policy written as JSON', () => {
+  const document = {
+    version: 1,
+    targets: { analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' } },
+    rules: [
+      {
+        name: 'all-roles',
+        principals: ['arn:aws:iam::123456789012:role/*'],
+        targets: ['analytics'],
+        dbUser: 'r_${roleName}',
+      },
+    ],
+  };
 
-  it('says nothing of a parsed form made from this very file', async () => {
-    const file = write('current.yaml', VALID);
-    const form = await parsedPolicyForm(VALID, file);
-    writeFileSync(parsedFormOf(file), form ?? '');
+  it('passes a valid one, read as JSON', () => {
+    const file = write('valid.json', JSON.stringify(document, null, 2));
 
     const { code, stdout } = policy(['check', '--strict', file]);
 
@@ -85,17 +93,18 @@ describe('npm run policy -- check, beside the parsed form the build writes', () 
     expect(stdout.trim()).toBe(`${file}: 0 problems, 0 warnings — valid`);
   });
 
-  it('warns of one made from another version of the file, which the functions would ignore', async () => {
-    const file = write('edited.yaml', VALID);
-    const form = await parsedPolicyForm(VALID.replace('all-roles', 'old-name'), file);
-    writeFileSync(parsedFormOf(file), form ?? '');
+  it('prints each problem with its line, and a JSON syntax error as one', () => {
+    const invalid = { ...document, rules: [{ ...document.rules[0], dbGroups: ['Admins'] }] };
+    const file = write('invalid.json', JSON.stringify(invalid, null, 2));
+    const broken = write('broken.json', '{"version": 1,');
 
-    const { code, stdout } = policy(['check', '--strict', file]);
+    const checked = policy(['check', file]);
+    const unparsed = policy(['check', broken]);
 
-    expect(code).toBe(1);
-    expect(stdout).toContain(
-      `${file}:1: warning ${parsedFormOf(file)} will not be used (made from another version): the functions parse the YAML until \`npm run build\` writes it again`,
-    );
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain(`${file}:20: error rules[0].dbGroups[0] (rule #0 all-roles):`);
+    expect(unparsed.code).toBe(1);
+    expect(unparsed.stdout).toMatch(new RegExp(`^${broken}:1: error \\(json\\): `));
   });
 });
 

@@ -15,7 +15,7 @@ import { mockTargetLookups } from '../support/target-mocks.js';
 // Properties over whole events and payloads. `npm run fuzz` runs them with FUZZ_RUNS=20000.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 const EXAMPLE_POLICY = 'local/policy.yaml';
-const { policy } = await readPolicyFile(EXAMPLE_POLICY);
+const policy = await readPolicyFile(EXAMPLE_POLICY);
 const STATUSES = new Set([200, 400, 403, 429, 502, 500]);
 const CODES = [
   'InvalidRequest',

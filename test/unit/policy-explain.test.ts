@@ -70,7 +70,7 @@ describe('explain and the API function', () => {
   });
 
   it('agree on the decision, the rule and the db user for generated callers and requests', async () => {
-    const { policy } = await readPolicyFile(POLICY);
+    const policy = await readPolicyFile(POLICY);
     await fc.assert(
       fc.asyncProperty(principal, request, async (arn, body) => {
         redshiftMock.resetHistory();

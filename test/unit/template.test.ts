@@ -173,12 +173,19 @@ describe('template.yaml', () => {
     const [, layer] = ofType('AWS::Serverless::LayerVersion')[0] ?? [];
     const contentUri = String(layer?.Properties?.ContentUri);
     const [, api] = functions.find(([name]) => name === 'CredentialsApiFunction') ?? [];
-    const policyFile =
-      ((api?.Properties?.Environment ?? {}) as { Variables?: { POLICY_FILE?: string } }).Variables
-        ?.POLICY_FILE ?? '';
+    const policyFileFor = (parameters: Record<string, string>) =>
+      String(
+        evaluate(
+          ((api?.Properties?.Environment ?? {}) as { Variables?: { POLICY_FILE?: unknown } })
+            .Variables?.POLICY_FILE,
+          deployment(parameters),
+        ),
+      );
+    const policyFile = policyFileFor({});
 
     expect(policyFile).toBe('/opt/policy/policy.yaml');
-    const { policy } = await readPolicyFile(join(contentUri, policyFile.replace(/^\/opt\//, '')));
+    expect(policyFileFor({ PolicyFileName: 'policy.json' })).toBe('/opt/policy/policy.json');
+    const policy = await readPolicyFile(join(contentUri, policyFile.replace(/^\/opt\//, '')));
     expect(policy.rules.length).toBeGreaterThan(0);
   });
 

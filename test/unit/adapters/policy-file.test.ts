@@ -1,10 +1,14 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { readPolicyFile } from '../../../functions/adapters/policy-file.js';
+import { decide } from '../../../functions/domain/decide.js';
 import { PolicyError } from '../../../functions/domain/errors.js';
+import { principalFromArn } from '../../../functions/domain/identity.js';
 import type { Policy } from '../../../functions/domain/policy.js';
 import { captureOutput } from '../../support/lambda.js';
 
@@ -176,7 +180,7 @@ describe('loadPolicyOrFailClosed', () => {
 
 describe('readPolicyFile', () => {
   it('loads the example policy of the layer', async () => {
-    const { policy } = await readPolicyFile('layers/policy/policy/policy.yaml');
+    const policy = await readPolicyFile('layers/policy/policy/policy.yaml');
 
     expect(policy.rules.map((rule) => rule.name)).toEqual([
       'etl-roles',
@@ -222,80 +226,81 @@ describe('readPolicyFile', () => {
   });
 });
 
-describe('the parsed form beside the policy', () => {
+describe('readPolicyFile, beside other files', () => {
   const document = { version: 1, targets: TARGETS, rules: [RULE] };
+  const yaml = stringify(document);
+  // A document that would issue a powerful user to everyone, in every form a file might take.
+  const permissive = {
+    version: 1,
+    targets: TARGETS,
+    rules: [{ name: 'everyone', principals: ['*'], targets: ['analytics'], dbUser: 'dbowner' }],
+  };
+  const contents = [
+    JSON.stringify(permissive),
+    stringify(permissive),
+    JSON.stringify({
+      format: 'redshift-credential-vendor/parsed-policy/1',
+      sourceSha256: createHash('sha256').update(yaml).digest('hex'),
+      document: permissive,
+    }),
+    'rules: [unclosed',
+    '',
+  ];
+  const names = [
+    'policy.parsed.json',
+    'policy.json',
+    'policy.yml',
+    'policy.yaml.bak',
+    '.policy.yaml',
+    'policy.test.yaml',
+    'index.mjs',
+  ];
+  const principals = [
+    'arn:aws:sts::123456789012:assumed-role/etl-loader/run-1',
+    'arn:aws:iam::123456789012:user/mallory',
+    'arn:aws:sts::210987654321:assumed-role/etl-loader/run-1',
+  ];
+  const decisions = (policy: Policy) =>
+    principals.map((arn) => decide(policy, principalFromArn(arn), {}));
 
-  async function withParsedForm(name: string, yaml: string, form: string | undefined) {
-    const { parsedFormOf } = await import('../../../functions/adapters/policy-file.js');
-    const file = policyFile(name, yaml);
-    if (form !== undefined) writeFileSync(parsedFormOf(file), form);
-    return file;
-  }
+  it('decides from the policy file alone: no file placed beside it changes a decision', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'policy-folder-'));
+    const file = join(folder, 'policy.yaml');
+    writeFileSync(file, yaml);
+    const alone = decisions(await readPolicyFile(file));
 
-  it('is used while it was made from the YAML beside it', async () => {
-    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
-    const yaml = stringify(document);
-    // The form says something the YAML does not: what loads shows which one was read.
-    const form = (await parsedPolicyForm(yaml, 'p.yaml'))?.replace('"etl"', '"etl-from-form"');
-    const file = await withParsedForm('form-current', yaml, form);
-
-    const { policy, parsedFormUnused } = await readPolicyFile(file);
-
-    expect(policy.rules.map((rule) => rule.name)).toEqual(['etl-from-form']);
-    expect(parsedFormUnused).toBeUndefined();
-  });
-
-  it.each([
-    ['made from another version of the YAML', 'made from another version'],
-    ['not JSON', 'unreadable'],
-    ['JSON of something else', 'not a parsed policy'],
-  ])('is ignored, with a warning, when it is %s', async (kind, reason) => {
-    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
-    const yaml = stringify(document);
-    const forms: Record<string, string | undefined> = {
-      'made from another version of the YAML': await parsedPolicyForm(
-        stringify({ ...document, rules: [{ ...RULE, name: 'old' }] }),
-        'p.yaml',
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom(...names), fc.stringMatching(/^[a-z][a-z.]{0,11}$/)),
+        fc.constantFrom(...contents),
+        async (name, content) => {
+          fc.pre(name !== 'policy.yaml');
+          const beside = join(folder, name);
+          writeFileSync(beside, content);
+          try {
+            expect(decisions(await readPolicyFile(file))).toEqual(alone);
+          } finally {
+            rmSync(beside, { force: true });
+          }
+        },
       ),
-      'not JSON': '{"format":',
-      'JSON of something else': '{"version":1}',
-    };
-    const file = await withParsedForm(`form-${reason.replace(/ /g, '-')}`, yaml, forms[kind]);
-
-    const { result, lines } = await load(file);
-
-    expect((result as Policy).rules.map((rule) => rule.name)).toEqual(['etl']);
-    expect(lines).toContainEqual(
-      expect.objectContaining({
-        level: 'WARN',
-        message: 'Access policy read from YAML: its parsed form was not used',
-        reason,
-      }),
+      { numRuns: 60 },
     );
+    expect(alone.map(({ decision }) => decision)).toEqual(['issued', 'denied', 'denied']);
   });
 
-  it('fails closed on an invalid document with the same problems as the YAML would give', async () => {
-    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
-    const invalid = stringify({ ...document, rules: [{ ...RULE, dbGroups: ['Admins'] }] });
-    const fromYaml = await readPolicyFile(policyFile('invalid-yaml-only', invalid)).catch(
+  it('reads a policy written as JSON with the same validation as the YAML', async () => {
+    const invalid = { ...document, rules: [{ ...RULE, dbGroups: ['Admins'] }] };
+    const fromYaml = await readPolicyFile(policyFile('invalid-groups', invalid)).catch(
       (error: unknown) => error,
     );
-    const file = await withParsedForm(
-      'invalid-with-form',
-      invalid,
-      await parsedPolicyForm(invalid, 'p.yaml'),
-    );
+    const json = join(directory, 'invalid-groups.json');
+    writeFileSync(json, JSON.stringify(invalid));
 
-    const fromForm = await readPolicyFile(file).catch((error: unknown) => error);
+    const fromJson = await readPolicyFile(json).catch((error: unknown) => error);
 
-    expect(fromForm).toBeInstanceOf(PolicyError);
-    expect((fromForm as PolicyError).problems).toEqual((fromYaml as PolicyError).problems);
-    expect((fromForm as PolicyError).problems).toHaveLength(1);
-  });
-
-  it('is not made from YAML that does not parse', async () => {
-    const { parsedPolicyForm } = await import('../../../functions/adapters/policy-file.js');
-
-    expect(await parsedPolicyForm('rules: [unclosed', 'p.yaml')).toBeUndefined();
+    expect(fromJson).toBeInstanceOf(PolicyError);
+    expect((fromJson as PolicyError).problems).toEqual((fromYaml as PolicyError).problems);
+    expect((fromJson as PolicyError).problems).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import type { CredentialsRequest } from '../../../functions/contract.js';
 import { authorize } from '../../../functions/domain/authorize.js';
 import { AccessDeniedError, InvalidRequestError } from '../../../functions/domain/errors.js';
 import { principalFromArn } from '../../../functions/domain/identity.js';
-import { parsePolicy } from '../../../functions/domain/policy-yaml.js';
+import { parsePolicy } from '../../../functions/domain/policy-text.js';
 
 const policy = parsePolicy(
   stringify({

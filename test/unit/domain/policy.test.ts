@@ -8,7 +8,7 @@ import {
   reviewPolicyDocument,
   ungrantedTargets,
 } from '../../../functions/domain/policy.js';
-import { parsePolicy, reviewPolicy } from '../../../functions/domain/policy-yaml.js';
+import { parsePolicy, reviewPolicy } from '../../../functions/domain/policy-text.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },

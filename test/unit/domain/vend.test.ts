@@ -7,7 +7,7 @@ import {
   UpstreamError,
 } from '../../../functions/domain/errors.js';
 import { principalFromArn } from '../../../functions/domain/identity.js';
-import { parsePolicy } from '../../../functions/domain/policy-yaml.js';
+import { parsePolicy } from '../../../functions/domain/policy-text.js';
 import { type CredentialsCall, vendCredentials } from '../../../functions/domain/vend.js';
 import { FAKE_PASSWORD, fakeAudit, fakeIssuer, fakeTargets } from '../../support/fakes.js';
 

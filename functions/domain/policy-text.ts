@@ -1,29 +1,33 @@
 import { load, YAMLException } from 'js-yaml';
 import { PolicyError } from './errors.js';
 import {
+  isJsonPolicy,
   type Policy,
   type PolicyReview,
+  parsePolicyJson,
   policyFromDocument,
   reviewPolicyDocument,
 } from './policy.js';
 
 /**
- * The policy as its authors write it, YAML. Kept apart from the policy's rules so that a function
- * reading the policy's parsed JSON form never loads a YAML parser.
+ * The policy as its authors write it: YAML (`policy.yaml`), or JSON for a file whose name ends
+ * `.json`. Kept apart from the policy's rules so that a function reading a JSON policy never
+ * loads a YAML parser.
  */
 
-/** Validates and compiles a policy given as YAML text; throws PolicyError naming every problem. */
+/** Validates and compiles a policy given as text; throws PolicyError naming every problem. */
 export function parsePolicy(text: string, file: string): Policy {
-  const parsed = parsePolicyYaml(text, file);
+  const parsed = parsePolicyText(text, file);
   if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
   return policyFromDocument(parsed.document, file);
 }
 
-/** Parses YAML text into the policy document, or the YAML problem that stops it. */
-export function parsePolicyYaml(
+/** Parses a policy file's text into its document, or the syntax problem that stops it. */
+export function parsePolicyText(
   text: string,
   file: string,
 ): { document: unknown } | { problem: PolicyReview } {
+  if (isJsonPolicy(file)) return parsePolicyJson(text);
   try {
     // js-yaml's default (core) schema: YAML 1.2 types only; duplicate keys are errors.
     return { document: load(text, { filename: file }) };
@@ -40,8 +44,8 @@ export function parsePolicyYaml(
   }
 }
 
-/** Every problem and warning of a policy given as YAML text, in one pass. */
+/** Every problem and warning of a policy given as text, in one pass. */
 export function reviewPolicy(text: string, file: string): PolicyReview {
-  const parsed = parsePolicyYaml(text, file);
+  const parsed = parsePolicyText(text, file);
   return 'problem' in parsed ? parsed.problem : reviewPolicyDocument(parsed.document);
 }
