@@ -28,11 +28,15 @@ export function pgConfig(credentials: ConnectionDetails, options: PgConfigOption
 
 /**
  * `postgresql://user:password@host:port/database?sslmode=verify-full`, every part
- * percent-encoded: Redshift passwords contain `/ = + #` and users contain `:`.
+ * percent-encoded: Redshift passwords contain `/ = + #`, users contain `:`, and a host is
+ * encoded too (an IPv6 address in brackets), so no part can ever be read as another.
  */
 export function connectionUri(credentials: ConnectionDetails): string {
   const encode = encodeURIComponent;
-  return `postgresql://${encode(credentials.dbUser)}:${encode(credentials.dbPassword)}@${credentials.host}:${credentials.port}/${encode(credentials.database)}?sslmode=verify-full`;
+  const host = credentials.host.includes(':')
+    ? `[${credentials.host.split(':').map(encode).join(':')}]`
+    : encode(credentials.host);
+  return `postgresql://${encode(credentials.dbUser)}:${encode(credentials.dbPassword)}@${host}:${Number(credentials.port)}/${encode(credentials.database)}?sslmode=verify-full`;
 }
 
 /** The libpq environment (`psql`, `pg_dump`, most drivers), with SSL verification required. */

@@ -51,6 +51,22 @@ export interface CredentialVendorClientOptions {
 }
 
 const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * The endpoint as a URL, when it is one the client may send a signed request and receive a
+ * password over: https, or http to this machine only (the local vendor).
+ */
+function endpointUrl(endpoint: string): URL {
+  const url = new URL(endpoint);
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)) return url;
+  throw new TypeError(
+    url.protocol === 'http:'
+      ? `refusing ${url.origin}: plain http would carry the signed request and the password in the clear; use https (http is accepted only for a loopback host)`
+      : `refusing ${url.origin}: the endpoint must be an https URL`,
+  );
+}
 
 /**
  * Signs `POST /credentials` with SigV4 (service `execute-api`) and caches what it gets: one
@@ -62,7 +78,7 @@ const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
  */
 export class CredentialVendorClient {
   readonly #url: URL;
-  readonly #signer: SignatureV4;
+  readonly #region: string;
   readonly #identity: AwsCredentialIdentityProvider;
   readonly #refreshWindowMs: number;
   readonly #maxThrottleRetries: number;
@@ -75,7 +91,7 @@ export class CredentialVendorClient {
   readonly #inFlight = new Map<string, Promise<VendorCredentials>>();
 
   constructor(options: CredentialVendorClientOptions) {
-    this.#url = new URL(options.endpoint);
+    this.#url = endpointUrl(options.endpoint);
     const region =
       options.region ?? EXECUTE_API_HOST.exec(this.#url.hostname)?.[1] ?? process.env.AWS_REGION;
     if (!region) {
@@ -83,15 +99,9 @@ export class CredentialVendorClient {
         'region is required: pass it, set AWS_REGION, or use the execute-api URL',
       );
     }
+    this.#region = region;
     const credentials = options.credentials ?? defaultProvider();
     this.#identity = typeof credentials === 'function' ? credentials : async () => credentials;
-    this.#signer = new SignatureV4({
-      service: 'execute-api',
-      region,
-      credentials: this.#identity,
-      sha256: Sha256,
-      applyChecksum: false,
-    });
     this.#refreshWindowMs = (options.refreshWindowSeconds ?? 60) * 1000;
     this.#maxThrottleRetries = options.maxThrottleRetries ?? 3;
     this.#maxThrottleWaitMs = (options.maxThrottleWaitSeconds ?? 10) * 1000;
@@ -101,27 +111,36 @@ export class CredentialVendorClient {
     this.#random = options.random ?? Math.random;
   }
 
-  /** A credential for `request`, from the cache while it is fresh, else from the vendor. */
+  /**
+   * A credential for `request`, from the cache while it is fresh, else from the vendor. The
+   * signing identity is resolved once, here: the cache key and the signature use the same one,
+   * so a provider that changes identity between two reads can never file one identity's
+   * password under another's key.
+   */
   async getCredentials(request: CredentialsRequest = {}): Promise<VendorCredentials> {
-    const { accessKeyId } = await this.#identity();
-    const key = `${accessKeyId}\n${cacheKey(request)}`;
+    const identity = await this.#identity();
+    const key = `${identity.accessKeyId}\n${cacheKey(request)}`;
     const cached = this.#issued.get(key);
     const now = this.#now();
     if (cached && cached.expiration.getTime() > now) {
       if (cached.expiration.getTime() - this.#refreshWindowMs <= now) {
         // Refreshed in the background; a failure leaves the cached credential to the next call.
-        this.#refresh(key, request).catch(() => {});
+        this.#refresh(key, request, identity).catch(() => {});
       }
       return cached;
     }
-    return this.#refresh(key, request);
+    return this.#refresh(key, request, identity);
   }
 
   /** Fetches a credential for `key`, one request in flight however many callers ask. */
-  #refresh(key: string, request: CredentialsRequest): Promise<VendorCredentials> {
+  #refresh(
+    key: string,
+    request: CredentialsRequest,
+    identity: AwsCredentialIdentity,
+  ): Promise<VendorCredentials> {
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
-      pending = this.#fetchWithThrottleRetries(request)
+      pending = this.#fetchWithThrottleRetries(request, identity)
         .then((credentials) => {
           this.#issued.set(key, credentials);
           return credentials;
@@ -132,11 +151,14 @@ export class CredentialVendorClient {
     return pending;
   }
 
-  async #fetchWithThrottleRetries(request: CredentialsRequest): Promise<VendorCredentials> {
+  async #fetchWithThrottleRetries(
+    request: CredentialsRequest,
+    identity: AwsCredentialIdentity,
+  ): Promise<VendorCredentials> {
     let waitedMs = 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.#fetch(request);
+        return await this.#fetch(request, identity);
       } catch (error) {
         // Up to half the Retry-After again, so that a burst of clients does not come back at once.
         const delayMs =
@@ -153,10 +175,20 @@ export class CredentialVendorClient {
     }
   }
 
-  async #fetch(request: CredentialsRequest): Promise<VendorCredentials> {
+  async #fetch(
+    request: CredentialsRequest,
+    identity: AwsCredentialIdentity,
+  ): Promise<VendorCredentials> {
     const body = JSON.stringify(request);
     const query = Object.fromEntries(this.#url.searchParams);
-    const signed = await this.#signer.sign(
+    const signer = new SignatureV4({
+      service: 'execute-api',
+      region: this.#region,
+      credentials: identity,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const signed = await signer.sign(
       new HttpRequest({
         method: 'POST',
         protocol: this.#url.protocol,

@@ -55,6 +55,36 @@ describe('connectionUri', () => {
   });
 });
 
+describe('connectionUri, the host', () => {
+  it.each([
+    [
+      'a DNS name',
+      'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+      'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+    ],
+    ['an IPv4 address', '10.0.12.7', '10.0.12.7'],
+    ['an IPv6 address', 'fd00::7', '[fd00::7]'],
+  ])('puts %s where pg reads the host', (_, host, expected) => {
+    const parsed = parse(connectionUri({ ...credentials('p'), host }));
+
+    expect(parsed).toMatchObject({
+      host: expected.replace(/^\[|\]$/g, ''),
+      port: '5439',
+      database: 'exampledb',
+    });
+  });
+
+  it('encodes a host that is not one, so it can never become another part of the URI', () => {
+    const uri = connectionUri({
+      ...credentials('p'),
+      host: 'evil.example.com/other?sslmode=disable#',
+    });
+
+    expect(uri).toMatch(/\?sslmode=verify-full$/);
+    expect(parse(uri)).toMatchObject({ database: 'exampledb', sslmode: 'verify-full' });
+  });
+});
+
 describe('pgConfig', () => {
   it('always verifies the server certificate, whatever SSL options it is given', () => {
     fc.assert(

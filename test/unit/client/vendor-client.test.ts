@@ -122,6 +122,50 @@ describe('CredentialVendorClient', () => {
     expect(stub.requests[1]?.headers.authorization).toContain('Credential=AKIAOTHEREXAMPLE0000/');
   });
 
+  it('signs with the identity it files the credential under, even when the provider switches identity mid-call', async () => {
+    stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
+    const other = { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' };
+    // The provider answers CREDENTIALS once, then the other identity: a role switched under us.
+    let answers = [CREDENTIALS, other];
+    const client = clientFor(stub, {
+      credentials: async () => (answers.length > 1 ? (answers.shift() ?? other) : other),
+    });
+    const signerOf = (password: string) =>
+      /Credential=(\w+)\//.exec(
+        stub?.requests[Number(password.slice(1)) - 1]?.headers.authorization ?? '',
+      )?.[1];
+
+    const first = await client.getCredentials();
+    answers = [CREDENTIALS, CREDENTIALS];
+    const again = await client.getCredentials();
+
+    expect(signerOf(first.dbPassword)).toBe(CREDENTIALS.accessKeyId);
+    expect(again.dbPassword).toBe(first.dbPassword);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('refuses plain http to any host but this machine, which would carry the password in the clear', () => {
+    const client = (endpoint: string) => () =>
+      new CredentialVendorClient({ endpoint, region: 'us-east-1', credentials: CREDENTIALS });
+
+    expect(client('http://vendor.example.com/v1/credentials')).toThrow(
+      /refusing http:\/\/vendor\.example\.com: plain http would carry the signed request and the password in the clear/,
+    );
+    expect(client('http://10.0.0.8:3000/credentials')).toThrow(TypeError);
+    expect(client('http://127.0.0.1.example.com/credentials')).toThrow(TypeError);
+    expect(client('ftp://127.0.0.1/credentials')).toThrow(/must be an https URL/);
+    for (const loopback of [
+      'http://127.0.0.1:3000',
+      'http://localhost:3000',
+      'http://[::1]:3000',
+    ]) {
+      expect(client(`${loopback}/credentials`)).not.toThrow();
+    }
+    expect(
+      client('https://a1b2c3.execute-api.us-east-1.amazonaws.com/v1/credentials'),
+    ).not.toThrow();
+  });
+
   it('makes one request for 1,000 concurrent cold callers, and one per identity', async () => {
     stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)], 50);
     const one = clientFor(stub);
