@@ -1,18 +1,22 @@
 import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
 import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverless';
 import { UpstreamError } from '../domain/errors.js';
-import { keyedCache } from '../domain/keyed-cache.js';
+import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
 import type { TargetDescription, TargetDirectory } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';
 import type { TargetClients } from './target-clients.js';
 
 /**
- * Looks up where a target listens and its admin user, once per target per container: a cluster
- * with DescribeClusters (`MasterUsername`), a Serverless workgroup with GetWorkgroup and its
- * namespace's GetNamespace (`adminUsername`). A failed lookup is not cached.
+ * Looks up where a target listens and its admin user: a cluster with DescribeClusters
+ * (`MasterUsername`), a Serverless workgroup with GetWorkgroup and its namespace's GetNamespace
+ * (`adminUsername`). An answer is reused for `lifetime.maxAgeMs`, so an admin user renamed
+ * since (UpdateNamespace) is refused from then on; a failed lookup is not cached.
  */
-export function redshiftTargets(clients: TargetClients): TargetDirectory {
+export function redshiftTargets(
+  clients: TargetClients,
+  lifetime: CacheLifetime = {},
+): TargetDirectory {
   const describe = keyedCache(
     (target: Target): Promise<TargetDescription> =>
       target.workgroupName !== undefined
@@ -21,6 +25,7 @@ export function redshiftTargets(clients: TargetClients): TargetDirectory {
     // Everything that changes the answer: which cluster or workgroup, where, seen as whom.
     ({ clusterIdentifier, workgroupName, region, roleArn }) =>
       `${clusterIdentifier ?? ''}|${workgroupName ?? ''}|${region ?? ''}|${roleArn ?? ''}`,
+    lifetime,
   );
   return { describe };
 }

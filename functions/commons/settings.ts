@@ -33,6 +33,10 @@ const SettingsSchema = z.object({
     z.string().check(z.regex(ROLE_LIST, 'must be comma-separated IAM role ARNs')),
   ),
   TARGET_LOOKUP_AT_START: z._default(z.enum(['true', 'false']), 'true'),
+  ADMIN_USER_MAX_AGE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.gte(10), z.lte(3600)),
+    300,
+  ),
 });
 
 /** The API and stage whose events the API function accepts. */
@@ -51,6 +55,8 @@ export interface Settings {
   readonly grants: Grants;
   /** Whether the cold start looks up every target before the first request. */
   readonly lookUpTargetsAtStart: boolean;
+  /** How long a target's looked-up admin user (and endpoint) is used before it is looked up again. */
+  readonly adminUserMaxAgeMs: number;
 }
 
 const nameSet = (list: string) => new Set(list.split(',').filter((name) => name !== ''));
@@ -90,6 +96,7 @@ export function readSettings(
     GRANTED_WORKGROUPS,
     GRANTED_ROLES,
     TARGET_LOOKUP_AT_START,
+    ADMIN_USER_MAX_AGE_SECONDS,
   } = parsed.data;
   if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
     throw invalid(
@@ -117,5 +124,6 @@ export function readSettings(
       ...(GRANTED_ROLES !== undefined && { roles: nameSet(GRANTED_ROLES) }),
     },
     lookUpTargetsAtStart: TARGET_LOOKUP_AT_START === 'true',
+    adminUserMaxAgeMs: ADMIN_USER_MAX_AGE_SECONDS * 1000,
   };
 }

@@ -46,7 +46,9 @@ async function vendingDependencies(settings: Settings | PolicyError): Promise<Ve
         ? settings
         : await loadPolicyOrFailClosed(settings.policyFile, logger, settings.grants),
     issuer: redshiftIssuer(clients),
-    targets: redshiftTargets(clients),
+    targets: redshiftTargets(clients, {
+      ...(!(settings instanceof PolicyError) && { maxAgeMs: settings.adminUserMaxAgeMs }),
+    }),
     audit: auditLog(logger),
   };
   if (!(settings instanceof PolicyError) && settings.lookUpTargetsAtStart) {

@@ -44,6 +44,8 @@ const finance: Target = {
   externalId: 'finance-2026',
 };
 
+const ADMIN_USER_MAX_AGE_MS = 300_000;
+
 /** The ports wired as the functions wire them, with a clock the test moves. */
 function prepare() {
   clock = START;
@@ -64,7 +66,7 @@ function prepare() {
   );
   const ports: IssuingPorts = {
     issuer: redshiftIssuer(clients),
-    targets: redshiftTargets(clients),
+    targets: redshiftTargets(clients, { maxAgeMs: ADMIN_USER_MAX_AGE_MS, now: () => clock }),
   };
   return {
     ports,
@@ -144,14 +146,31 @@ describe('a Serverless workgroup target', () => {
     expect(credentials).not.toHaveProperty('clusterIdentifier');
   });
 
-  it('looks the workgroup and its namespace up once per container', async () => {
-    const { issue } = prepare();
+  it('looks the workgroup and its namespace up once within the admin user’s lifetime', async () => {
+    const { issue, advance } = prepare();
 
     await issue(lake);
+    advance(ADMIN_USER_MAX_AGE_MS - 1);
     await issue(lake);
 
     expect(serverlessMock.commandCalls(GetWorkgroupCommand)).toHaveLength(1);
     expect(serverlessMock.commandCalls(GetNamespaceCommand)).toHaveLength(1);
+  });
+
+  it('refuses an admin user renamed with UpdateNamespace once the lifetime has passed, without a cold start', async () => {
+    const { ports, advance } = prepare();
+    const renamedTo = exampleGrant({ target: lake, dbUser: 'newadmin' });
+    const atClock = () => new Date(clock);
+    await issueCredentials(ports, renamedTo, atClock);
+    serverlessMock
+      .on(GetNamespaceCommand, { namespaceName: 'lake-ns' })
+      .resolves({ namespace: { namespaceName: 'lake-ns', adminUsername: 'newadmin' } });
+
+    advance(ADMIN_USER_MAX_AGE_MS);
+    const afterRename = issueCredentials(ports, renamedTo, atClock);
+
+    await expect(afterRename).rejects.toMatchObject({ reason: 'protected database user' });
+    expect(serverlessMock.commandCalls(GetNamespaceCommand)).toHaveLength(2);
   });
 
   it('never issues the namespace’s admin user', async () => {

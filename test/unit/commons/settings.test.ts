@@ -24,7 +24,19 @@ describe('readSettings', () => {
       api: undefined,
       grants: {},
       lookUpTargetsAtStart: true,
+      adminUserMaxAgeMs: 300_000,
     });
+  });
+
+  it('takes how long an admin user is trusted in seconds, 10 to 3600, and nothing else', () => {
+    expect(readSettings({ ADMIN_USER_MAX_AGE_SECONDS: '60' }, 'task').adminUserMaxAgeMs).toBe(
+      60_000,
+    );
+    for (const value of ['0', '5', '3601', 'an hour', '1.5']) {
+      expect(settingsError({ ADMIN_USER_MAX_AGE_SECONDS: value }, 'task').problems).toEqual([
+        { field: 'ADMIN_USER_MAX_AGE_SECONDS', problem: expect.any(String) },
+      ]);
+    }
   });
 
   it('looks targets up at start unless TARGET_LOOKUP_AT_START is false, and takes nothing else', () => {

@@ -29,3 +29,26 @@ describe('keyedCache', () => {
     expect(attempts).toBe(2);
   });
 });
+
+describe('keyedCache with a lifetime', () => {
+  it('looks an answer up again once it is older than its lifetime, not before', async () => {
+    let clock = 0;
+    let version = 0;
+    const lookup = keyedCache(
+      async (key: string) => {
+        version += 1;
+        return `${key}${version}`;
+      },
+      undefined,
+      { maxAgeMs: 300_000, now: () => clock },
+    );
+
+    const first = await lookup('a');
+    clock = 299_999;
+    const stillFresh = await lookup('a');
+    clock = 300_000;
+    const renewed = await lookup('a');
+
+    expect([first, stillFresh, renewed]).toEqual(['a1', 'a1', 'a2']);
+  });
+});
