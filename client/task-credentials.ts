@@ -2,7 +2,7 @@ import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { TaskResult } from '../functions/contract.js';
 
-/** What the credentials-task step returns (its password KMS-encrypted unless the rule chose plaintext). */
+/** What the credentials-task step returns: its password only as KMS ciphertext. */
 export type TaskCredentials = TaskResult;
 
 export interface DecryptOptions {
@@ -21,18 +21,14 @@ const environmentKms = () => {
 /**
  * The password of a credentials-task result, for the workflow step that connects to Redshift.
  * Decrypts `encryptedPassword` with KMS under the encryption context `{ executionArn }` — which
- * the key policy requires, and which only that execution's ciphertext matches. A result of a
- * `taskOutput: plaintext` rule carries the password as it is.
+ * the key policy requires, and which only that execution's ciphertext matches.
  */
 export async function decryptTaskCredentials(
   result: TaskCredentials,
   { kms = environmentKms() }: DecryptOptions = {},
 ): Promise<string> {
-  if (result.dbPassword !== undefined) return result.dbPassword;
   if (!result.encryptedPassword) {
-    throw new TypeError(
-      'not a credentials-task result: it has neither encryptedPassword nor dbPassword',
-    );
+    throw new TypeError('not a credentials-task result: it has no encryptedPassword');
   }
   const { Plaintext } = await kms
     .send(

@@ -55,15 +55,13 @@ export interface ErrorBody {
 
 /**
  * What the credentials-task step returns. A Standard workflow writes it into the execution
- * history, so by default the password travels only as KMS ciphertext bound to the execution.
+ * history, so the password travels only as KMS ciphertext bound to the execution.
  */
 export interface TaskResult extends CredentialsDestination {
   /** The encryption context of `encryptedPassword`: decrypt with exactly this. */
   readonly executionArn: string;
   /** Base64 KMS ciphertext of the password (encryption context `{ executionArn }`). */
-  readonly encryptedPassword?: string;
+  readonly encryptedPassword: string;
   /** The KMS key that encrypted it. */
-  readonly keyId?: string;
-  /** Only for a rule with `taskOutput: plaintext`. */
-  readonly dbPassword?: string;
+  readonly keyId: string;
 }

@@ -29,7 +29,11 @@ const lambdaHandler = async (payload: unknown, context: Context): Promise<TaskRe
     return await vendCredentials(
       dependencies,
       {
-        identify: () => executionPrincipal(dependencies.executions, task().executionArn),
+        identify: () =>
+          executionPrincipal(dependencies.executions, {
+            executionArn: task().executionArn,
+            functionArn: context.invokedFunctionArn,
+          }),
         readRequest: () => task().request,
         requestId: context.awsRequestId,
       },

@@ -17,6 +17,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { credentialsStepHistory, recordHistory } from './step-functions-stub.js';
 
 /** The policy of the local vendor: `npm start`, `npm run invoke` and the tests. */
 export const LOCAL_POLICY_FILE = 'local/policy.yaml';
@@ -35,6 +36,9 @@ export const FINANCE_TARGET = {
 /** A Standard workflow the example policy allows, and a RUNNING execution of it. */
 const EXAMPLE_STATE_MACHINE = 'example-etl';
 const EXAMPLE_EXECUTION = 'local-run';
+/** The credentials task as `npm run invoke` runs it: the function the example execution invokes. */
+export const LOCAL_TASK_FUNCTION_ARN =
+  'arn:aws:lambda:us-east-1:123456789012:function:credentials-task';
 /** The task-output key, as `events/env.json` names it in TASK_OUTPUT_KEY_ID. */
 const TASK_OUTPUT_KEY_ALIAS = 'alias/redshift-credential-vendor-task-output';
 
@@ -101,10 +105,16 @@ async function seedFinanceAccount(endpoint: string, homeRegion: string) {
 
 /**
  * Creates, in the emulator at `endpoint`, what the examples use: the cluster, the task-output
- * KMS key with its alias, and the example state machine with a RUNNING execution. What already
- * exists is left as it is, so seeding twice is harmless.
+ * KMS key with its alias, and the example state machine with a RUNNING execution, whose history
+ * (given to the Step Functions stub at `sfnEndpoint`) shows it in its credentials step, a
+ * started task of the local credentials-task function. What already exists is left as it is,
+ * so seeding twice is harmless.
  */
-export async function seedExample(endpoint: string, region = 'us-east-1'): Promise<void> {
+export async function seedExample(
+  endpoint: string,
+  region = 'us-east-1',
+  sfnEndpoint = endpoint,
+): Promise<void> {
   const config = emulatorClientConfig(endpoint, region);
   const redshift = new RedshiftClient(config);
   const kms = new KMSClient(config);
@@ -146,11 +156,22 @@ export async function seedExample(endpoint: string, region = 'us-east-1'): Promi
         }),
       ));
     }
-    await sfn
+    const executionArn = await sfn
       .send(new StartExecutionCommand({ stateMachineArn, name: EXAMPLE_EXECUTION, input: '{}' }))
-      .catch((error: unknown) => {
-        if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      });
+      .then(
+        (started) => started.executionArn ?? '',
+        (error: unknown) => {
+          if (!(error instanceof ExecutionAlreadyExists)) throw error;
+          return `${stateMachineArn?.replace(':stateMachine:', ':execution:')}:${EXAMPLE_EXECUTION}`;
+        },
+      );
+    if (sfnEndpoint !== endpoint) {
+      await recordHistory(
+        sfnEndpoint,
+        executionArn,
+        credentialsStepHistory(executionArn, LOCAL_TASK_FUNCTION_ARN),
+      );
+    }
   } finally {
     redshift.destroy();
     kms.destroy();

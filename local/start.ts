@@ -83,7 +83,7 @@ await runTool('npm start', async () => {
     const environment = [
       `export REDSHIFT_CREDENTIALS_ENDPOINT=${gateway.url}/credentials AWS_REGION=${region}`,
       `export AWS_ACCESS_KEY_ID=${example?.accessKeyId} AWS_SECRET_ACCESS_KEY=${example?.secretAccessKey}`,
-      `export AWS_ENDPOINT_URL=${aws.endpoint}${proxy ? ` AWS_ENDPOINT_URL_REDSHIFT=${proxy.endpoint}` : ''}`,
+      `export AWS_ENDPOINT_URL=${aws.endpoint} AWS_ENDPOINT_URL_SFN=${aws.sfnEndpoint}${proxy ? ` AWS_ENDPOINT_URL_REDSHIFT=${proxy.endpoint}` : ''}`,
       ...(database
         ? [
             `export PGSSLROOTCERT=${database.certificates.caFile} NODE_EXTRA_CA_CERTS=${database.certificates.caFile}`,

@@ -1,6 +1,11 @@
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  paginateGetExecutionHistory,
+  type SFNClient,
+  type HistoryEvent as SfnHistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { AccessDeniedError } from '../domain/errors.js';
-import type { ExecutionLookup } from '../domain/ports.js';
+import type { ExecutionLookup, HistoryEvent } from '../domain/ports.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Step Functions answers that mean "not this caller", as opposed to "Step Functions failed". */
@@ -10,7 +15,29 @@ const DENYING_ERRORS: Record<string, string> = {
   InvalidArn: 'the execution ARN is not valid',
 };
 
-/** Describes executions with Step Functions DescribeExecution. */
+/** Events read per GetExecutionHistory page: the open task is almost always among the first. */
+const PAGE_SIZE = 100;
+
+function refusalOrFailure(operation: string, error: unknown): Error {
+  const reason = DENYING_ERRORS[error instanceof Error ? error.name : ''];
+  if (reason !== undefined) return new AccessDeniedError(reason);
+  return upstreamFailure(operation, error, 'Step Functions');
+}
+
+/** The FunctionName of a scheduled `lambda:invoke` task, from its parameters (JSON text). */
+function invokedFunction(event: SfnHistoryEvent): string | undefined {
+  const details = event.taskScheduledEventDetails;
+  if (details?.resourceType !== 'lambda' || !details.resource?.startsWith('invoke'))
+    return undefined;
+  try {
+    const { FunctionName } = JSON.parse(details.parameters ?? '{}') as { FunctionName?: unknown };
+    return typeof FunctionName === 'string' ? FunctionName : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Describes executions (DescribeExecution) and reads their history (GetExecutionHistory). */
 export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
   return {
     async describe(executionArn) {
@@ -20,9 +47,30 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
         );
         return { status, stateMachineArn };
       } catch (error) {
-        const reason = DENYING_ERRORS[error instanceof Error ? error.name : ''];
-        if (reason !== undefined) throw new AccessDeniedError(reason);
-        throw upstreamFailure('DescribeExecution', error, 'Step Functions');
+        throw refusalOrFailure('DescribeExecution', error);
+      }
+    },
+    async *newestEvents(executionArn) {
+      const pages = paginateGetExecutionHistory(
+        { client: sfn, pageSize: PAGE_SIZE },
+        { executionArn, reverseOrder: true },
+      );
+      try {
+        for await (const { events = [] } of pages) {
+          for (const event of events) {
+            const found: HistoryEvent = {
+              id: event.id ?? 0,
+              type: event.type ?? '',
+              ...(event.previousEventId !== undefined && {
+                previousEventId: event.previousEventId,
+              }),
+            };
+            const functionName = invokedFunction(event);
+            yield functionName === undefined ? found : { ...found, invokedFunction: functionName };
+          }
+        }
+      } catch (error) {
+        throw refusalOrFailure('GetExecutionHistory', error);
       }
     },
   };

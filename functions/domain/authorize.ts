@@ -14,7 +14,6 @@ export interface Grant {
   readonly dbGroups: readonly string[];
   readonly durationSeconds: number;
   readonly autoCreate: boolean;
-  readonly taskOutput: 'encrypted' | 'plaintext';
 }
 
 /** The audit reason of every refusal to issue a protected (admin, system or listed) user. */
@@ -80,6 +79,5 @@ export function authorize(
     dbGroups,
     durationSeconds,
     autoCreate: rule.autoCreate,
-    taskOutput: rule.taskOutput,
   };
 }

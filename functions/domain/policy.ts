@@ -20,6 +20,14 @@ const NonEmptyString = z.string().check(z.minLength(1));
 const NonEmptyList = z.array(z.string()).check(z.minLength(1));
 
 const Port = z.int().check(z.gte(1), z.lte(65535));
+const DNS_NAME = z.hostname();
+const IPV6 = z.ipv6();
+/** A DNS name or an IP address: a client puts it into a connection URI as it is. */
+const Host = z.string().check(
+  z.refine((value) => DNS_NAME.safeParse(value).success || IPV6.safeParse(value).success, {
+    message: 'must be a DNS name or an IP address',
+  }),
+);
 const Duration = z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS));
 
 /** A section of the document: the schema of each field it may have, and which it must have. */
@@ -43,7 +51,7 @@ const TARGET: Section = {
     clusterIdentifier: z.string(),
     workgroupName: z.string(),
     database: z.string(),
-    host: NonEmptyString,
+    host: Host,
     port: Port,
     region: z.string(),
     roleArn: z.string(),
@@ -64,7 +72,8 @@ const RULE: Section = {
     dbGroups: z.array(z.string()),
     autoCreate: z.boolean(),
     maxDurationSeconds: Duration,
-    taskOutput: z.enum(['encrypted', 'plaintext']),
+    // Gone: a task result in the execution history must never carry the password in the clear.
+    taskOutput: z.unknown(),
   },
   required: ['name', 'principals'],
 };
@@ -80,7 +89,7 @@ interface RuleDocument {
   readonly dbGroups?: string[];
   readonly autoCreate?: boolean;
   readonly maxDurationSeconds?: number;
-  readonly taskOutput?: 'encrypted' | 'plaintext';
+  readonly taskOutput?: unknown;
 }
 
 type Report = (field: string, problem: string) => void;
@@ -157,8 +166,6 @@ export interface AllowRule extends RuleBase {
   readonly dbGroups: readonly string[];
   readonly autoCreate: boolean;
   readonly maxDurationSeconds: number;
-  /** How the Step Functions task returns the password: KMS-encrypted unless the rule opts out. */
-  readonly taskOutput: 'encrypted' | 'plaintext';
 }
 
 export type Rule = AllowRule | DenyRule;
@@ -344,6 +351,12 @@ function compileRule(
   report: Report,
 ): Rule {
   const name = rule.name ?? `#${index}`;
+  if (isPlainObject(raw) && Object.hasOwn(raw, 'taskOutput')) {
+    report(
+      'taskOutput',
+      'is no longer supported: the task always returns the password KMS-encrypted to its execution, because a task result is readable by anyone who may read the execution history or invoke the task; remove the field',
+    );
+  }
   rule.principals?.forEach((pattern, i) => {
     const problem = principalPatternProblem(pattern);
     if (problem) report(`principals[${i}]`, problem);
@@ -386,7 +399,6 @@ function compileRule(
     dbGroups,
     autoCreate: rule.autoCreate ?? false,
     maxDurationSeconds: rule.maxDurationSeconds ?? MAX_DURATION_SECONDS,
-    taskOutput: rule.taskOutput ?? 'encrypted',
   };
 }
 

@@ -45,9 +45,21 @@ export interface ExecutionDescription {
   readonly stateMachineArn?: string;
 }
 
-/** Describes a Step Functions execution. */
+/** One event of an execution's history, as far as telling an open task apart needs it. */
+export interface HistoryEvent {
+  readonly id: number;
+  /** Step Functions' event type: `TaskScheduled`, `TaskStarted`, `TaskSucceeded`, … */
+  readonly type: string;
+  readonly previousEventId?: number;
+  /** For a `lambda:invoke` task being scheduled: the `FunctionName` it invokes. */
+  readonly invokedFunction?: string;
+}
+
+/** Describes a Step Functions execution and reads its history. */
 export interface ExecutionLookup {
   describe(executionArn: string): Promise<ExecutionDescription>;
+  /** The execution's history events, newest first, read as they are consumed. */
+  newestEvents(executionArn: string): AsyncIterable<HistoryEvent>;
 }
 
 /** A password sealed for the execution history: base64 ciphertext and the key that made it. */

@@ -4,18 +4,17 @@ import type { TaskOutputEncryptor } from './ports.js';
 import type { Issuance } from './vend.js';
 
 /**
- * Shapes an issuance for the execution history: the password encrypted under the context
- * `{ executionArn }`, unless the rule chose plaintext. Without an encryptor (no task-output key
- * configured) an encrypted result is an internal error, never a plaintext fallback.
+ * Shapes an issuance for the execution history, which anyone allowed to read it can see: the
+ * password only as KMS ciphertext under the context `{ executionArn }`. Without an encryptor (no
+ * task-output key configured) the result is an internal error, never the password in the clear.
  */
 export async function taskResult(
-  { grant, credentials }: Issuance,
+  { credentials }: Issuance,
   executionArn: string,
   encryptor: TaskOutputEncryptor | undefined,
 ): Promise<TaskResult> {
   const { dbPassword, expiration, ...rest } = credentials;
   const output = { ...rest, expiration: expiration.toISOString(), executionArn };
-  if (grant.taskOutput === 'plaintext') return { ...output, dbPassword };
   if (encryptor === undefined) {
     throw new InternalError({ cause: new Error('TASK_OUTPUT_KEY_ID is not set') });
   }

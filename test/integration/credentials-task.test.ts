@@ -7,24 +7,44 @@ import {
 } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { decryptTaskCredentials, type TaskCredentials } from '../../client/index.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 import { EXAMPLE_WORKGROUP } from '../../local/redshift-serverless-stub.js';
+import {
+  credentialsStepHistory,
+  recordHistory,
+  type TaskStage,
+} from '../../local/step-functions-stub.js';
 import { financeHosts } from '../support/finance-account.js';
-import { captureOutput, lambdaContext } from '../support/lambda.js';
+import { captureOutput } from '../support/lambda.js';
 
 // The bundled credentials-task and example-consumer functions, against moto_server's Step
 // Functions, KMS and Redshift, under the example policy (which allows *example-etl workflows).
-type Bundled<Input, Output> = (input: Input, context: typeof lambdaContext) => Promise<Output>;
+// The task runs as a function of its own name, which the executions' histories name.
+const taskContext = lambdaContext('vendor-credentials-task');
+type Bundled<Input, Output> = (input: Input, context: typeof taskContext) => Promise<Output>;
 
 let task: Bundled<unknown, TaskCredentials>;
 let consumer: Bundled<{ credentials: TaskCredentials }, Record<string, unknown>>;
 let sfn: SFNClient;
 const machines: Record<string, string> = {};
 
-async function startExecution(machine: string, name: string): Promise<string> {
-  const { executionArn } = await sfn.send(
+/** Starts an execution whose history shows its credentials step (this function) at `stage`. */
+async function startExecution(
+  machine: string,
+  name: string,
+  stage: TaskStage | 'no task' = 'started',
+): Promise<string> {
+  const { executionArn = '' } = await sfn.send(
     new StartExecutionCommand({ stateMachineArn: machines[machine], name, input: '{}' }),
   );
-  return executionArn ?? '';
+  if (stage !== 'no task') {
+    await recordHistory(
+      inject('sfnEndpoint'),
+      executionArn,
+      credentialsStepHistory(executionArn, taskContext.invokedFunctionArn, stage),
+    );
+  }
+  return executionArn;
 }
 
 const failureOf = (run: Promise<unknown>) =>
@@ -57,6 +77,7 @@ beforeAll(async () => {
 
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS = inject('serverlessEndpoint');
+  process.env.AWS_ENDPOINT_URL_SFN = inject('sfnEndpoint');
   process.env.POLICY_FILE = 'local/policy.yaml';
   process.env.TASK_OUTPUT_KEY_ID = KeyMetadata?.Arn ?? '';
   // Computed specifiers: the bundles are build output, not modules TypeScript should resolve.
@@ -74,7 +95,7 @@ describe('bundled credentials-task against moto_server', () => {
   it('issues a Serverless workgroup’s credential to a workflow', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'serverless');
 
-    const result = await task({ executionArn, target: 'lake' }, lambdaContext);
+    const result = await task({ executionArn, target: 'lake' }, taskContext);
 
     expect(result).toMatchObject({
       dbUser: 'IAMA:wf_nightly-example-etl',
@@ -89,7 +110,7 @@ describe('bundled credentials-task against moto_server', () => {
     const executionArn = await startExecution('nightly-example-etl', 'cross-account');
     const hosts = await financeHosts(inject('motoEndpoint'));
 
-    const result = await task({ executionArn, target: 'finance' }, lambdaContext);
+    const result = await task({ executionArn, target: 'finance' }, taskContext);
 
     expect(result).toMatchObject({
       clusterIdentifier: 'finance-dwh',
@@ -103,7 +124,7 @@ describe('bundled credentials-task against moto_server', () => {
 
     const result = await task(
       { executionArn, target: 'analytics', dbGroups: ['etl_rw'] },
-      lambdaContext,
+      taskContext,
     );
     const password = await decryptTaskCredentials(result);
 
@@ -121,7 +142,7 @@ describe('bundled credentials-task against moto_server', () => {
   it("cannot be decrypted under another execution's ARN", async () => {
     const executionArn = await startExecution('nightly-example-etl', 'bound-to-one');
     const otherExecution = await startExecution('nightly-example-etl', 'another-one');
-    const result = await task({ executionArn, target: 'analytics' }, lambdaContext);
+    const result = await task({ executionArn, target: 'analytics' }, taskContext);
 
     await expect(
       decryptTaskCredentials({ ...result, executionArn: otherExecution }),
@@ -133,33 +154,66 @@ describe('bundled credentials-task against moto_server', () => {
 
   it('refuses an execution once it has been stopped', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'stopped');
-    await task({ executionArn, target: 'analytics' }, lambdaContext);
+    await task({ executionArn, target: 'analytics' }, taskContext);
     await sfn.send(new StopExecutionCommand({ executionArn }));
 
-    const error = await failureOf(task({ executionArn, target: 'analytics' }, lambdaContext));
+    const error = await failureOf(task({ executionArn, target: 'analytics' }, taskContext));
 
     expect(error.name).toBe('AccessDenied');
+  });
+
+  it.each([
+    ['has finished its credentials step', 'succeeded'],
+    ['has a credentials step that failed to start', 'failed to start'],
+    ['has no task at all (moto’s own sample history)', 'no task'],
+  ] as const)(
+    'refuses a running execution that %s, as when another invoker names it directly',
+    async (_, stage) => {
+      const executionArn = await startExecution(
+        'nightly-example-etl',
+        `direct-${stage.replaceAll(' ', '-')}`,
+        stage,
+      );
+
+      const error = await failureOf(task({ executionArn, target: 'analytics' }, taskContext));
+
+      expect(error.name).toBe('AccessDenied');
+    },
+  );
+
+  it('refuses a running execution whose open task is another function’s', async () => {
+    const executionArn = await startExecution('nightly-example-etl', 'other-function', 'no task');
+    await recordHistory(
+      inject('sfnEndpoint'),
+      executionArn,
+      credentialsStepHistory(
+        executionArn,
+        'arn:aws:lambda:us-east-1:123456789012:function:etl-loader',
+      ),
+    );
+
+    expect((await failureOf(task({ executionArn }, taskContext))).name).toBe('AccessDenied');
   });
 
   it('refuses a running execution of a state machine no rule allows', async () => {
     const executionArn = await startExecution('adhoc-loader', 'not-allowed');
 
-    expect((await failureOf(task({ executionArn }, lambdaContext))).name).toBe('AccessDenied');
+    expect((await failureOf(task({ executionArn }, taskContext))).name).toBe('AccessDenied');
   });
 
   it('refuses an execution ARN that does not exist', async () => {
     const forged = `${machines['nightly-example-etl']?.replace(':stateMachine:', ':execution:')}:never-started`;
 
-    expect((await failureOf(task({ executionArn: forged }, lambdaContext))).name).toBe(
+    expect((await failureOf(task({ executionArn: forged }, taskContext))).name).toBe(
       'AccessDenied',
     );
   });
 
   it('gives the example consumer step what it needs, and the history none of the password', async () => {
     const executionArn = await startExecution('nightly-example-etl', 'consumer');
-    const credentials = await task({ executionArn, target: 'analytics' }, lambdaContext);
+    const credentials = await task({ executionArn, target: 'analytics' }, taskContext);
 
-    const connection = await consumer({ credentials }, lambdaContext);
+    const connection = await consumer({ credentials }, taskContext);
 
     expect(connection).toEqual({
       dbUser: 'IAMA:wf_nightly-example-etl',

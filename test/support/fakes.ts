@@ -3,6 +3,7 @@ import type {
   CredentialIssuer,
   ExecutionDescription,
   ExecutionLookup,
+  HistoryEvent,
   IssueRequest,
   TargetDescription,
   TargetDirectory,
@@ -57,9 +58,12 @@ export function fakeTargets(description: Partial<TargetDescription> = {}) {
   return targets;
 }
 
-/** Describes executions from a table of ARN -> description; unknown ARNs throw `unknown`. */
+/**
+ * Describes executions from a table of ARN -> description and history (newest first); unknown
+ * ARNs throw `unknown`.
+ */
 export function fakeExecutions(
-  known: Record<string, ExecutionDescription>,
+  known: Record<string, ExecutionDescription & { readonly history?: readonly HistoryEvent[] }>,
   unknown: () => Error = () => new Error('ExecutionDoesNotExist'),
 ): ExecutionLookup {
   return {
@@ -68,8 +72,23 @@ export function fakeExecutions(
       if (description === undefined) throw unknown();
       return description;
     },
+    async *newestEvents(executionArn) {
+      yield* known[executionArn]?.history ?? [];
+    },
   };
 }
+
+/**
+ * The newest events of an execution whose credentials step invokes `functionName`: scheduled
+ * and started, and ended by an event of type `end` when one is given.
+ */
+export const credentialsStepEvents = (functionName: string, end?: string): HistoryEvent[] => [
+  ...(end === undefined ? [] : [{ id: 5, type: end, previousEventId: 4 }]),
+  { id: 4, type: 'TaskStarted', previousEventId: 3 },
+  { id: 3, type: 'TaskScheduled', previousEventId: 2, invokedFunction: functionName },
+  { id: 2, type: 'TaskStateEntered', previousEventId: 0 },
+  { id: 1, type: 'ExecutionStarted', previousEventId: 0 },
+];
 
 /** "Encrypts" by base64-encoding `password|context`, so a test can check what was sealed. */
 export function fakeEncryptor(keyId = 'arn:aws:kms:us-east-1:123456789012:key/fake') {

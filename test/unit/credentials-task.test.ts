@@ -9,13 +9,21 @@ import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   type ExecutionStatus,
+  GetExecutionHistoryCommand,
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { HISTORY_EVENTS_SEARCHED } from '../../functions/domain/execution.js';
 import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
-import { type CapturedOutput, captureOutput, loadTaskHandler } from '../support/lambda.js';
+import { credentialsStepSdkHistory } from '../fixtures/execution-history.js';
+import {
+  type CapturedOutput,
+  captureOutput,
+  lambdaContext,
+  loadTaskHandler,
+} from '../support/lambda.js';
 import { redshiftFaults } from '../support/redshift-faults.js';
 import { mockTargetLookups } from '../support/target-mocks.js';
 
@@ -89,6 +97,9 @@ describe('credentials-task handler', () => {
     });
     kmsMock.on(EncryptCommand).resolves({ CiphertextBlob: CIPHERTEXT, KeyId: KEY_ARN });
     describeAs('RUNNING');
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: credentialsStepSdkHistory(lambdaContext.functionName, 'started') });
     output = captureOutput();
     handle = await loadTaskHandler(TASK_POLICY, 'alias/task-output');
   });
@@ -136,14 +147,43 @@ describe('credentials-task handler', () => {
     expect(output.text()).not.toContain(PASSWORD);
   });
 
-  it('returns the password in plaintext only for a rule with taskOutput: plaintext', async () => {
-    describeAs('RUNNING', 'locked-down');
+  it('refuses a running execution whose history shows no open task of this function, as when another invoker names it', async () => {
+    // A direct invocation naming workflow A's execution while A runs some other step.
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: credentialsStepSdkHistory(lambdaContext.functionName, 'succeeded') });
 
-    const result = await handle({ executionArn: executionArn('locked-down') });
+    const error = await failureOf(handle({ executionArn: NIGHTLY }));
 
-    expect(result).toMatchObject({ dbUser: 'IAMA:wf_locked-down', dbPassword: PASSWORD });
-    expect(result).not.toHaveProperty('encryptedPassword');
-    expect(kmsMock.commandCalls(EncryptCommand)).toHaveLength(0);
+    expect(error.name).toBe('AccessDenied');
+    expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
+    expect(output.logLines()).toContainEqual(
+      expect.objectContaining({
+        decision: 'denied',
+        reason: `the execution's newest ${HISTORY_EVENTS_SEARCHED} history events show no open lambda:invoke task of this function`,
+      }),
+    );
+  });
+
+  it.each(['scheduled', 'started'] as const)(
+    'issues while the task invoking this very function is %s',
+    async (stage) => {
+      sfnMock
+        .on(GetExecutionHistoryCommand)
+        .resolves({ events: credentialsStepSdkHistory(lambdaContext.invokedFunctionArn, stage) });
+
+      await expect(handle({ executionArn: NIGHTLY })).resolves.toMatchObject({
+        dbUser: 'IAMA:wf_etl-nightly',
+      });
+    },
+  );
+
+  it('refuses the task of another function that happens to be open', async () => {
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: credentialsStepSdkHistory('some-other-function', 'started') });
+
+    expect((await failureOf(handle({ executionArn: NIGHTLY }))).name).toBe('AccessDenied');
   });
 
   it('audits the decision with the state machine as principal and the execution as correlation id', async () => {

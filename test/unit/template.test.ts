@@ -437,16 +437,19 @@ describe('template.yaml, Step Functions path', () => {
     ).toEqual([]);
   });
 
-  it('points the task function at the key and lets it describe only the named workflows’ executions', () => {
+  it('points the task function at the key and lets it describe and read the history of only the named workflows’ executions', () => {
     const task = deployed('CredentialsTaskFunction');
     const describe = (parameters: Record<string, string | string[]>) =>
-      statements(parameters).filter((statement) => statement.Action === 'states:DescribeExecution');
+      statements(parameters).filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('states:')),
+      );
 
     expect((task.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       TASK_OUTPUT_KEY_ID: '<TaskOutputKey.Arn>',
     });
     expect(describe(WORKFLOWS)).toEqual([
       expect.objectContaining({
+        Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
         Resource: [
           'arn:aws:states:us-east-1:123456789012:execution:vendor-example-etl:*',
           'arn:*:states:*:*:execution:nightly-load:*',

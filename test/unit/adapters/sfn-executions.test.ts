@@ -1,6 +1,7 @@
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
@@ -8,6 +9,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sfnExecutions } from '../../../functions/adapters/sfn-executions.js';
 import { AccessDeniedError, UpstreamError } from '../../../functions/domain/errors.js';
+import type { HistoryEvent } from '../../../functions/domain/ports.js';
+import { credentialsStepSdkHistory } from '../../fixtures/execution-history.js';
 
 const sfnMock = mockClient(SFNClient);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
@@ -62,5 +65,98 @@ describe('sfnExecutions', () => {
     await expect(sfnExecutions(new SFNClient({})).describe(EXECUTION)).rejects.toThrow(
       new UpstreamError('Step Functions DescribeExecution failed: Error'),
     );
+  });
+
+  describe('newestEvents', () => {
+    const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:vendor-credentials-task';
+
+    async function read(events: AsyncIterable<HistoryEvent>, count = Infinity) {
+      const read: HistoryEvent[] = [];
+      for await (const event of events) {
+        read.push(event);
+        if (read.length >= count) break;
+      }
+      return read;
+    }
+
+    it('reads the history newest first, with the FunctionName each lambda:invoke task names', async () => {
+      sfnMock
+        .on(GetExecutionHistoryCommand, { executionArn: EXECUTION, reverseOrder: true })
+        .resolves({ events: credentialsStepSdkHistory(FUNCTION, 'started') });
+
+      const events = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+
+      expect(events).toEqual([
+        { id: 4, type: 'TaskStarted', previousEventId: 3 },
+        { id: 3, type: 'TaskScheduled', previousEventId: 2, invokedFunction: FUNCTION },
+        { id: 2, type: 'TaskStateEntered', previousEventId: 0 },
+        { id: 1, type: 'ExecutionStarted', previousEventId: 0 },
+      ]);
+    });
+
+    it('reads further pages only while they are consumed', async () => {
+      const [newest, ...older] = credentialsStepSdkHistory(FUNCTION, 'started');
+      sfnMock
+        .on(GetExecutionHistoryCommand)
+        .resolves({ events: newest ? [newest] : [], nextToken: 'page-2' })
+        .on(GetExecutionHistoryCommand, { nextToken: 'page-2' })
+        .resolves({ events: older });
+
+      const first = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION), 1);
+      const all = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+
+      expect(first).toHaveLength(1);
+      expect(all.map(({ id }) => id)).toEqual([4, 3, 2, 1]);
+      expect(sfnMock.commandCalls(GetExecutionHistoryCommand)).toHaveLength(3);
+    });
+
+    it('names no function for a task that is not lambda:invoke, or whose parameters are not JSON', async () => {
+      const [started, scheduled, ...rest] = credentialsStepSdkHistory(FUNCTION, 'started');
+      const details = scheduled?.taskScheduledEventDetails;
+      sfnMock.on(GetExecutionHistoryCommand).resolves({
+        events: [
+          ...(started ? [started] : []),
+          {
+            ...scheduled,
+            taskScheduledEventDetails: {
+              ...details,
+              resourceType: 'ecs',
+              resource: 'runTask.sync',
+              region: 'us-east-1',
+              parameters: details?.parameters,
+            },
+          },
+          {
+            ...scheduled,
+            id: 30,
+            taskScheduledEventDetails: {
+              ...details,
+              resourceType: 'lambda',
+              resource: 'invoke',
+              region: 'us-east-1',
+              parameters: '{"FunctionName":',
+            },
+          },
+          ...rest,
+        ] as never,
+      });
+
+      const events = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+
+      expect(events.filter((event) => event.invokedFunction !== undefined)).toEqual([]);
+    });
+
+    it('denies when the vendor may not read the history, and reports other failures as upstream', async () => {
+      sfnMock
+        .on(GetExecutionHistoryCommand)
+        .rejectsOnce(accessDenied())
+        .rejects(new Error('reset'));
+      const lookup = sfnExecutions(new SFNClient({}));
+
+      await expect(read(lookup.newestEvents(EXECUTION))).rejects.toBeInstanceOf(AccessDeniedError);
+      await expect(read(lookup.newestEvents(EXECUTION))).rejects.toThrow(
+        new UpstreamError('Step Functions GetExecutionHistory failed: Error'),
+      );
+    });
   });
 });

@@ -38,15 +38,11 @@ describe('decryptTaskCredentials', () => {
     ).toBe('ciphertext');
   });
 
-  it('returns the password of a plaintext result without calling KMS', async () => {
-    const plaintext = result({
-      encryptedPassword: undefined,
-      keyId: undefined,
-      dbPassword: 'plain',
-    });
+  it('never takes a password from the result itself: one carrying dbPassword and no ciphertext is refused', async () => {
+    const forged = { ...result({ encryptedPassword: undefined }), dbPassword: 'plain' };
 
-    await expect(decryptTaskCredentials(plaintext, { kms: new KMSClient({}) })).resolves.toBe(
-      'plain',
+    await expect(decryptTaskCredentials(forged, { kms: new KMSClient({}) })).rejects.toThrow(
+      'not a credentials-task result: it has no encryptedPassword',
     );
     expect(kmsMock.commandCalls(DecryptCommand)).toHaveLength(0);
   });

@@ -97,7 +97,6 @@ describe('authorize', () => {
       dbGroups: ['etl_rw', 'etl_ro'],
       durationSeconds: 900,
       autoCreate: true,
-      taskOutput: 'encrypted',
     });
   });
 

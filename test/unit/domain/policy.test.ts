@@ -256,14 +256,31 @@ describe('parsePolicy load errors', () => {
     ]);
   });
 
-  it('accepts ${stateMachineName} in a template and taskOutput: plaintext', () => {
+  it('accepts ${stateMachineName} in a template', () => {
     const policy = parsePolicy(
-      policyText([{ ...ETL_RULE, dbUser: 'wf_${stateMachineName}', taskOutput: 'plaintext' }]),
+      policyText([{ ...ETL_RULE, dbUser: 'wf_${stateMachineName}' }]),
       'policy.yaml',
     );
 
-    expect(policy.rules[0]).toMatchObject({ taskOutput: 'plaintext' });
+    expect(policy.rules[0]).toMatchObject({ name: 'etl-roles', effect: 'allow' });
   });
+
+  it.each(['plaintext', 'encrypted'])(
+    'refuses taskOutput (here %s), saying why a task result never carries the password',
+    (taskOutput) => {
+      const error = policyErrorOf(policyText([{ ...ETL_RULE, taskOutput }]));
+
+      expect(error.problems).toEqual([
+        {
+          field: 'rules[0].taskOutput',
+          rule: '#0 etl-roles',
+          problem: expect.stringMatching(
+            /^is no longer supported: the task always returns the password KMS-encrypted .* readable by anyone who may read the execution history or invoke the task/,
+          ),
+        },
+      ]);
+    },
+  );
 
   it('never puts the problems in the message a caller sees', () => {
     const error = policyErrorOf(policyText([{ ...ETL_RULE, dbGroups: ['BAD'] }]));
@@ -332,6 +349,34 @@ describe('reviewPolicy', () => {
 
 describe('parsePolicy targets', () => {
   const problemsOf = (targets: unknown) => policyErrorOf(policyText([], targets)).problems;
+
+  it.each([
+    'db.example.com/evil?sslmode=disable#',
+    'user@db.example.com',
+    'db.example.com:5439',
+    'db example.com',
+    '-db.example.com',
+  ])('refuses a host that is no DNS name or IP address: %s', (host) => {
+    const error = policyErrorOf(
+      policyText([ETL_RULE], { analytics: { ...TARGETS.analytics, host } }),
+    );
+
+    expect(error.problems).toContainEqual(
+      expect.objectContaining({
+        field: 'targets.analytics.host',
+        problem: 'must be a DNS name or an IP address',
+      }),
+    );
+  });
+
+  it.each(['db.internal.example.com', '10.0.12.7', 'fd00::7'])('accepts the host %s', (host) => {
+    const policy = parsePolicy(
+      policyText([ETL_RULE], { analytics: { ...TARGETS.analytics, host } }),
+      'policy.yaml',
+    );
+
+    expect(policy.targets.get('analytics')?.host).toBe(host);
+  });
 
   it('compiles a provisioned, a Serverless and a cross-account target', () => {
     const policy = parsePolicy(

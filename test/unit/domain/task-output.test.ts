@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant } from '../../../functions/domain/authorize.js';
 import { InternalError } from '../../../functions/domain/errors.js';
 import { taskResult } from '../../../functions/domain/task-output.js';
 import type { Issuance } from '../../../functions/domain/vend.js';
@@ -9,8 +8,8 @@ import { FAKE_PASSWORD, fakeEncryptor } from '../../support/fakes.js';
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
 const EXPIRATION = new Date('2026-11-26T20:15:00.000Z');
 
-const issuance = (taskOutput: Grant['taskOutput']): Issuance => ({
-  grant: exampleGrant({ rule: 'etl-workflows', dbUser: 'wf_example-etl', taskOutput }),
+const issuance = (): Issuance => ({
+  grant: exampleGrant({ rule: 'etl-workflows', dbUser: 'wf_example-etl' }),
   credentials: {
     dbUser: 'IAMA:wf_example-etl',
     dbPassword: FAKE_PASSWORD,
@@ -28,7 +27,7 @@ describe('taskResult', () => {
   it('seals the password under the execution’s context and leaves no plaintext', async () => {
     const encryptor = fakeEncryptor();
 
-    const result = await taskResult(issuance('encrypted'), EXECUTION, encryptor);
+    const result = await taskResult(issuance(), EXECUTION, encryptor);
 
     expect(encryptor.sealed).toEqual([
       { password: FAKE_PASSWORD, context: { executionArn: EXECUTION } },
@@ -49,18 +48,8 @@ describe('taskResult', () => {
     expect(JSON.stringify(result)).not.toContain(FAKE_PASSWORD);
   });
 
-  it('returns the password in the clear only for a plaintext rule, without encrypting', async () => {
-    const encryptor = fakeEncryptor();
-
-    const result = await taskResult(issuance('plaintext'), EXECUTION, encryptor);
-
-    expect(result).toMatchObject({ dbPassword: FAKE_PASSWORD, executionArn: EXECUTION });
-    expect(result).not.toHaveProperty('encryptedPassword');
-    expect(encryptor.sealed).toEqual([]);
-  });
-
   it('fails as an internal error, never in plaintext, when no key is configured', async () => {
-    await expect(taskResult(issuance('encrypted'), EXECUTION, undefined)).rejects.toBeInstanceOf(
+    await expect(taskResult(issuance(), EXECUTION, undefined)).rejects.toBeInstanceOf(
       InternalError,
     );
   });
