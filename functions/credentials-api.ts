@@ -1,5 +1,10 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
+  API_REQUEST_BUDGET_MS,
+  requestBudgetMs,
+  withDeadline,
+} from './adapters/request-deadline.js';
+import {
   type ApiEvent,
   callerPrincipal,
   credentialsResponse,
@@ -20,14 +25,16 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
   const requestId = requestIdOf(event, context);
   logger.setCorrelationId(requestId);
   try {
-    return await vendCredentials(
-      dependencies,
-      {
-        identify: () => callerPrincipal(event, dependencies.api),
-        readRequest: () => readJsonBody(event),
-        requestId,
-      },
-      ({ credentials }) => credentialsResponse(credentials),
+    return await withDeadline(requestBudgetMs(context, API_REQUEST_BUDGET_MS), () =>
+      vendCredentials(
+        dependencies,
+        {
+          identify: () => callerPrincipal(event, dependencies.api),
+          readRequest: () => readJsonBody(event),
+          requestId,
+        },
+        ({ credentials }) => credentialsResponse(credentials),
+      ),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });

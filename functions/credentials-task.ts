@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { requestBudgetMs, withDeadline } from './adapters/request-deadline.js';
 import { withLambdaContext } from './commons/middleware.js';
 import { taskError } from './commons/task-error.js';
 import { logger, taskDependencies } from './commons/wiring.js';
@@ -26,18 +27,21 @@ const lambdaHandler = async (payload: unknown, context: Context): Promise<TaskRe
     return parsed;
   };
   try {
-    return await vendCredentials(
-      dependencies,
-      {
-        identify: () =>
-          executionPrincipal(dependencies.executions, {
-            executionArn: task().executionArn,
-            functionArn: context.invokedFunctionArn,
-          }),
-        readRequest: () => task().request,
-        requestId: context.awsRequestId,
-      },
-      (issuance) => taskResult(issuance, task().executionArn, dependencies.encryptor),
+    // The calls end before Lambda's own timeout, so a workflow sees a named error, never a timeout.
+    return await withDeadline(requestBudgetMs(context), () =>
+      vendCredentials(
+        dependencies,
+        {
+          identify: () =>
+            executionPrincipal(dependencies.executions, {
+              executionArn: task().executionArn,
+              functionArn: context.invokedFunctionArn,
+            }),
+          readRequest: () => task().request,
+          requestId: context.awsRequestId,
+        },
+        (issuance) => taskResult(issuance, task().executionArn, dependencies.encryptor),
+      ),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });

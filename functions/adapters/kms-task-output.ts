@@ -1,6 +1,7 @@
 import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
 import { UpstreamError } from '../domain/errors.js';
 import type { TaskOutputEncryptor } from '../domain/ports.js';
+import { deadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Encrypts task passwords with KMS under `keyId` (TASK_OUTPUT_KEY_ID). */
@@ -15,6 +16,7 @@ export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncrypto
             Plaintext: Buffer.from(password, 'utf8'),
             EncryptionContext: { ...context },
           }),
+          deadline(),
         );
       } catch (error) {
         throw upstreamFailure('Encrypt', error, 'KMS');

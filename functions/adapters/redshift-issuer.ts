@@ -2,6 +2,7 @@ import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { VendorError } from '../domain/errors.js';
 import type { CredentialIssuer } from '../domain/ports.js';
 import { issuingClusterIdentifier } from '../domain/targets.js';
+import { deadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -24,6 +25,7 @@ export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
             DurationSeconds: durationSeconds,
             AutoCreate: autoCreate,
           }),
+          deadline(),
         );
         return { dbUser: reply.DbUser, dbPassword: reply.DbPassword, expiration: reply.Expiration };
       } catch (error) {

@@ -5,6 +5,7 @@ import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
 import type { TargetDescription, TargetDirectory } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';
+import { deadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 
 /**
@@ -56,6 +57,7 @@ async function firstCluster(clients: TargetClients, target: Target, clusterIdent
   const redshift = await clients.redshift(target);
   const reply = await redshift.send(
     new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
+    deadline(),
   );
   return reply.Clusters?.[0];
 }
@@ -73,7 +75,7 @@ async function describeWorkgroup(
   });
   let workgroup: GetWorkgroupCommandOutput['workgroup'];
   try {
-    ({ workgroup } = await serverless.send(new GetWorkgroupCommand({ workgroupName })));
+    ({ workgroup } = await serverless.send(new GetWorkgroupCommand({ workgroupName }), deadline()));
   } catch (error) {
     throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
   }
@@ -87,6 +89,7 @@ async function describeWorkgroup(
   try {
     const { namespace } = await serverless.send(
       new GetNamespaceCommand({ namespaceName: workgroup.namespaceName }),
+      deadline(),
     );
     adminUser = namespace?.adminUsername;
   } catch (error) {

@@ -1,11 +1,12 @@
 import {
   DescribeExecutionCommand,
-  paginateGetExecutionHistory,
+  GetExecutionHistoryCommand,
   type SFNClient,
   type HistoryEvent as SfnHistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { AccessDeniedError } from '../domain/errors.js';
 import type { ExecutionLookup, HistoryEvent } from '../domain/ports.js';
+import { deadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Step Functions answers that mean "not this caller", as opposed to "Step Functions failed". */
@@ -44,6 +45,7 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
       try {
         const { status, stateMachineArn } = await sfn.send(
           new DescribeExecutionCommand({ executionArn }),
+          deadline(),
         );
         return { status, stateMachineArn };
       } catch (error) {
@@ -51,27 +53,32 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
       }
     },
     async *newestEvents(executionArn) {
-      const pages = paginateGetExecutionHistory(
-        { client: sfn, pageSize: PAGE_SIZE },
-        { executionArn, reverseOrder: true },
-      );
-      try {
-        for await (const { events = [] } of pages) {
-          for (const event of events) {
-            const found: HistoryEvent = {
-              id: event.id ?? 0,
-              type: event.type ?? '',
-              ...(event.previousEventId !== undefined && {
-                previousEventId: event.previousEventId,
-              }),
-            };
-            const functionName = invokedFunction(event);
-            yield functionName === undefined ? found : { ...found, invokedFunction: functionName };
-          }
+      let nextToken: string | undefined;
+      do {
+        let events: SfnHistoryEvent[];
+        try {
+          ({ events = [], nextToken } = await sfn.send(
+            new GetExecutionHistoryCommand({
+              executionArn,
+              reverseOrder: true,
+              maxResults: PAGE_SIZE,
+              ...(nextToken !== undefined && { nextToken }),
+            }),
+            deadline(),
+          ));
+        } catch (error) {
+          throw refusalOrFailure('GetExecutionHistory', error);
         }
-      } catch (error) {
-        throw refusalOrFailure('GetExecutionHistory', error);
-      }
+        for (const event of events) {
+          const found: HistoryEvent = {
+            id: event.id ?? 0,
+            type: event.type ?? '',
+            ...(event.previousEventId !== undefined && { previousEventId: event.previousEventId }),
+          };
+          const functionName = invokedFunction(event);
+          yield functionName === undefined ? found : { ...found, invokedFunction: functionName };
+        }
+      } while (nextToken !== undefined);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { UpstreamError } from '../domain/errors.js';
+import { deadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** A role in another account (or the same one) the vendor assumes to reach a target. */
@@ -39,6 +40,7 @@ export function stsRoleCredentials(
           RoleSessionName: ROLE_SESSION_NAME,
           ...(externalId !== undefined && { ExternalId: externalId }),
         }),
+        deadline(),
       );
     } catch (error) {
       throw upstreamFailure('AssumeRole', error, 'STS', `role ${roleArn}`);

@@ -21,6 +21,13 @@ export function upstreamFailure(
   if (isThrottlingError(named as Parameters<typeof isThrottlingError>[0])) {
     return new ThrottledError(THROTTLED_RETRY_AFTER_SECONDS, { cause: error });
   }
+  // The request's deadline (request-deadline.ts) ended the call and its retries.
+  if (named.name === 'AbortError') {
+    return new UpstreamError(`${service} ${operation} did not answer within the request's time`, {
+      cause: error,
+      ...(detail !== undefined && { detail }),
+    });
+  }
   return new UpstreamError(`${service} ${operation} failed: ${named.name}`, {
     cause: error,
     ...(detail !== undefined && { detail }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ANSWER_MARGIN_MS } from '../../functions/adapters/request-deadline.js';
 import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
-import { captureOutput, loadApiHandler, restEvent } from '../support/lambda.js';
+import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '../support/lambda.js';
 
 // The API handler with its real Redshift client (standard retries, 3 attempts, 3 s socket
 // timeout) against a local stub that scripts Redshift's faults on the wire.
@@ -97,5 +98,27 @@ describe('upstream faults through the real SDK', () => {
     });
     expect(stub.requests()).toBe(3);
     expect(elapsed).toBeLessThan(LAMBDA_TIMEOUT_MS - 2_000);
+  }, 30_000);
+
+  it('ends every call of a request when the request’s time runs out, answering before the Lambda does', async () => {
+    stub.reply(() => 'hang');
+    const remainingMs = 4_500;
+    const started = Date.now();
+    const context = {
+      ...lambdaContext,
+      getRemainingTimeInMillis: () => remainingMs - (Date.now() - started),
+    };
+
+    const response = await handle(restEvent(CALLER), context);
+    const elapsed = Date.now() - started;
+
+    expect(response.statusCode).toBe(502);
+    expect(JSON.parse(response.body).error).toEqual({
+      code: 'UpstreamError',
+      message: "Redshift GetClusterCredentials did not answer within the request's time",
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(remainingMs - ANSWER_MARGIN_MS - 100);
+    expect(elapsed).toBeLessThan(remainingMs);
+    expect(stub.requests()).toBeLessThan(3);
   }, 30_000);
 });

@@ -41,7 +41,7 @@ export async function loadApiHandler(policyFile: string) {
   vi.resetModules();
   process.env.POLICY_FILE = policyFile;
   const { handler } = await import('../../functions/credentials-api.js');
-  return (event: ApiEvent) => handler(event, lambdaContext);
+  return (event: ApiEvent, context: Context = lambdaContext) => handler(event, context);
 }
 
 /** The task handler module, imported afresh with `policyFile` and the task-output key set. */

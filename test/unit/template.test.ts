@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../functions/adapters/policy-file.js';
+import {
+  ANSWER_MARGIN_MS,
+  API_REQUEST_BUDGET_MS,
+} from '../../functions/adapters/request-deadline.js';
 import { CLIENT_CONFIG } from '../../functions/commons/clients/config.js';
+import { PRIME_BUDGET_MS } from '../../functions/commons/wiring.js';
 import { readTemplate } from '../../local/template.js';
 import { condition, type Deployment, evaluate } from '../support/cfn-evaluate.js';
 
@@ -321,15 +326,8 @@ describe('template.yaml', () => {
     expect(dependencies.get('CredentialsApiFunction')).toContain('CredentialsApi');
   });
 
-  it.each([
-    // Sequential AWS calls on a cold container: the target lookup, then the credential.
-    ['CredentialsApiFunction', ['DescribeClusters', 'GetClusterCredentials']],
-    // The execution, the target lookup, the credential, then encrypting the output.
-    [
-      'CredentialsTaskFunction',
-      ['DescribeExecution', 'DescribeClusters', 'GetClusterCredentials', 'Encrypt'],
-    ],
-  ])('gives %s a timeout that covers its AWS calls’ worst case, retries included', (id, calls) => {
+  /** The longest one AWS call can take with the functions' client settings, retries included. */
+  function worstCallMs(): number {
     const { maxAttempts, requestHandler } = CLIENT_CONFIG;
     const retries = maxAttempts - 1;
     // Each retry waits the SDK's backoff (a random share of base x 2^retry, capped), plus up to
@@ -338,11 +336,44 @@ describe('template.yaml', () => {
       { length: retries },
       (_, retry) => Math.min(MAXIMUM_RETRY_DELAY, Retry.throttlingDelay() * 2 ** retry) + 5_000,
     ).reduce((sum, ms) => sum + ms, 0);
-    const perCallMs =
-      maxAttempts * (requestHandler.connectionTimeout + requestHandler.requestTimeout) + backoffMs;
-    const timeoutSeconds = Number(template.Resources[id]?.Properties?.Timeout);
+    return (
+      maxAttempts * (requestHandler.connectionTimeout + requestHandler.requestTimeout) + backoffMs
+    );
+  }
 
-    expect(timeoutSeconds * 1000).toBeGreaterThanOrEqual(calls.length * perCallMs);
+  it('gives the task function a timeout that covers its AWS calls’ worst case, retries included', () => {
+    // The execution and its history, the target lookup, the credential, then the encryption.
+    const calls = [
+      'DescribeExecution',
+      'GetExecutionHistory',
+      'DescribeClusters',
+      'GetClusterCredentials',
+      'Encrypt',
+    ];
+    const timeoutSeconds = Number(template.Resources.CredentialsTaskFunction?.Properties?.Timeout);
+
+    expect(timeoutSeconds * 1000).toBeGreaterThanOrEqual(
+      calls.length * worstCallMs() + ANSWER_MARGIN_MS,
+    );
+  });
+
+  it('answers an API request inside API Gateway’s 29 s, the slowest cold request included', () => {
+    // A Serverless workgroup in another account, on a cold container: AssumeRole, GetWorkgroup,
+    // GetNamespace, then the credential; the cold start waits for its own lookups first.
+    const calls = ['AssumeRole', 'GetWorkgroup', 'GetNamespace', 'GetClusterCredentials'];
+    const apiGatewayLimitMs = 29_000;
+    const runtimeInitMs = 1_000;
+    const timeoutMs = Number(template.Resources.CredentialsApiFunction?.Properties?.Timeout) * 1000;
+    const callsMs = Math.min(calls.length * worstCallMs(), API_REQUEST_BUDGET_MS);
+
+    // Without the shared deadline the calls alone could outlast API Gateway.
+    expect(calls.length * worstCallMs()).toBeGreaterThan(apiGatewayLimitMs);
+    expect(runtimeInitMs + PRIME_BUDGET_MS + callsMs + ANSWER_MARGIN_MS).toBeLessThanOrEqual(
+      apiGatewayLimitMs,
+    );
+    // The deadline, not Lambda's timeout, ends a request.
+    expect(timeoutMs).toBeGreaterThanOrEqual(API_REQUEST_BUDGET_MS + ANSWER_MARGIN_MS);
+    expect(timeoutMs).toBeLessThanOrEqual(apiGatewayLimitMs);
   });
 
   it('has environment overrides in events/env.json only for functions the template defines', () => {
