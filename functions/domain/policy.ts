@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { toDotPath } from 'zod/v4/core';
-import { arnPatternProblem } from './arn-like.js';
+import { arnPatternProblem, globMatches, splitArn } from './arn-like.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
 import { PolicyError, type PolicyProblem } from './errors.js';
 import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
@@ -358,7 +358,9 @@ function compileRule(
     );
   }
   rule.principals?.forEach((pattern, i) => {
-    const problem = principalPatternProblem(pattern);
+    const problem =
+      principalPatternProblem(pattern) ??
+      (rule.trustSessionName === true ? sessionTrustProblem(pattern) : undefined);
     if (problem) report(`principals[${i}]`, problem);
   });
   if (rule.effect === 'deny') {
@@ -440,6 +442,53 @@ function principalPatternProblem(pattern: string): string | undefined {
     return 'name the role without its path (role/NAME): assumed-role ARNs do not carry it';
   }
   return undefined;
+}
+
+/** The role-name prefix of IAM Identity Center's roles, which the API refuses outside their path. */
+const IDENTITY_CENTER_ROLE = 'AWSReservedSSO_';
+const WILDCARD = /[*?]/;
+
+/**
+ * Why a rule that trusts session names may not name `pattern`, or undefined. An assumed-role ARN
+ * carries the role's name but not its path, so a wildcard in the role name also matches roles
+ * that anyone who may call iam:CreateRole can name to fit, and choose the session name of. Only
+ * IAM Identity Center's roles (AWSReservedSSO_…) may be matched by a wildcard: the API's resource
+ * policy refuses every role so named outside /aws-reserved/sso.amazonaws.com/.
+ */
+function sessionTrustProblem(pattern: string): string | undefined {
+  const why = `trustSessionName needs each role named without wildcards, its account too (a wildcard also matches roles anyone with iam:CreateRole can create and name to fit, choosing the session name); only IAM Identity Center roles (${IDENTITY_CENTER_ROLE}…) may use one`;
+  const parts = splitArn(pattern);
+  if (pattern === '*' || parts === undefined) return why;
+  const [, , service = '', , account = '', resource = ''] = parts;
+  const roleNameAfter = (type: string) =>
+    resource.startsWith(type) ? resource.slice(type.length).split('/')[0] : undefined;
+  const canMatch = (glob: string, text: string) => globMatches(glob, text);
+  let roleName: string | undefined;
+  if (canMatch(service, 'sts')) {
+    roleName = roleNameAfter('assumed-role/');
+    // A resource that could still be any assumed role (assumed-*, *) names no role at all.
+    if (roleName === undefined && canMatchPrefix(resource, 'assumed-role/')) return why;
+  }
+  if (canMatch(service, 'iam') && roleName === undefined) {
+    roleName = roleNameAfter('role/');
+    if (roleName === undefined && canMatchPrefix(resource, 'role/')) return why;
+  }
+  if (roleName === undefined) return undefined;
+  const wildcard = roleName.search(WILDCARD);
+  const literalStart = wildcard === -1 ? roleName : roleName.slice(0, wildcard);
+  if (literalStart.startsWith(IDENTITY_CENTER_ROLE)) return undefined;
+  return wildcard === -1 && !WILDCARD.test(account) ? undefined : why;
+}
+
+/** Whether some string `glob` matches starts with `prefix`. */
+function canMatchPrefix(glob: string, prefix: string): boolean {
+  for (let i = 0; i < glob.length; i += 1) {
+    const token = glob[i];
+    if (token === '*') return true;
+    if (i >= prefix.length) return true;
+    if (token !== '?' && token !== prefix[i]) return false;
+  }
+  return glob.length >= prefix.length;
 }
 
 /** `#index name` of a rule, from a rule that may not have passed validation. */

@@ -12,6 +12,7 @@ import { CLIENT_CONFIG } from '../../functions/commons/clients/config.js';
 import { PRIME_BUDGET_MS } from '../../functions/commons/wiring.js';
 import { readTemplate } from '../../local/template.js';
 import { condition, type Deployment, evaluate } from '../support/cfn-evaluate.js';
+import { evaluateIam } from '../support/iam-evaluate.js';
 
 const template = readTemplate();
 const resources = Object.entries(template.Resources);
@@ -615,7 +616,7 @@ describe('template.yaml, least privilege', () => {
 
   it('denies every principal outside this account, the named accounts and the organisation', () => {
     const deny = resourcePolicy({ AllowedCallerAccountIds: ['210987654321'] }).find(
-      (s) => s.Effect === 'Deny',
+      (s) => s.Sid === 'EveryoneElseDenied',
     );
 
     expect(deny).toMatchObject({
@@ -627,6 +628,48 @@ describe('template.yaml, least privilege', () => {
           'aws:PrincipalOrgID': 'o-none',
         },
       },
+    });
+  });
+
+  describe('refuses roles named like IAM Identity Center’s outside its path', () => {
+    const API_ARN = `arn:aws:execute-api:us-east-1:${OWN_ACCOUNT}:a1b2c3d4e5`;
+    // API Gateway reads execute-api:/… in its resource policy as this API's own ARN.
+    const deployedPolicy = () => ({
+      Version: '2012-10-17',
+      Statement: JSON.parse(
+        JSON.stringify(resourcePolicy()).replaceAll('"execute-api:/', `"${API_ARN}/`),
+      ),
+    });
+    const invoke = (roleArn: string) => {
+      const [, , , , account = '', resource = ''] = roleArn.split(':');
+      const roleName = resource.split('/').at(-1);
+      return evaluateIam({
+        principal: `arn:aws:sts::${account}:assumed-role/${roleName}/jane.doe@example.com`,
+        action: 'execute-api:Invoke',
+        resource: `${API_ARN}/v1/POST/credentials`,
+        resourceAccount: OWN_ACCOUNT,
+        context: { 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': account },
+        resourcePolicy: deployedPolicy(),
+      });
+    };
+
+    it.each([
+      `arn:aws:iam::${OWN_ACCOUNT}:role/AWSReservedSSO_Analyst_selfmade`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/team/AWSReservedSSO_Analyst_0123456789abcdef`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/aws-reserved/AWSReservedSSO_Analyst_0123456789abcdef`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/sso.amazonaws.com/AWSReservedSSO_DBA_0123456789abcdef`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/x/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_1`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/MyAWSReservedSSO_Analyst_copy`,
+    ])('denies a session of %s', async (roleArn) => {
+      expect(await invoke(roleArn)).toBe('ExplicitlyDenied');
+    });
+
+    it.each([
+      `arn:aws:iam::${OWN_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Analyst_0123456789abcdef`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_abcdef0123456789`,
+      `arn:aws:iam::${OWN_ACCOUNT}:role/etl-loader`,
+    ])('leaves a session of %s to the identity policy', async (roleArn) => {
+      expect(await invoke(roleArn)).toBe('Allowed');
     });
   });
 

@@ -351,6 +351,47 @@ describe('parsePolicy targets', () => {
   const problemsOf = (targets: unknown) => policyErrorOf(policyText([], targets)).problems;
 
   it.each([
+    ['a wildcard role name', 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO*/*'],
+    ['a wildcard role', 'arn:aws:iam::123456789012:role/etl-*'],
+    ['a role in any account', 'arn:aws:sts::*:assumed-role/etl-loader/*'],
+    ['any assumed role', 'arn:aws:sts::123456789012:assumed-role/*'],
+    ['any principal', '*'],
+    ['a wildcard resource type', 'arn:aws:sts::123456789012:assumed-*'],
+  ])('refuses a trustSessionName rule naming %s, with its rule and field', (_, pattern) => {
+    const error = policyErrorOf(
+      policyText([
+        { ...ETL_RULE, principals: [pattern], dbUser: 'u_${sessionName}', trustSessionName: true },
+      ]),
+    );
+
+    expect(error.problems).toEqual([
+      {
+        field: 'rules[0].principals[0]',
+        rule: '#0 etl-roles',
+        problem: expect.stringMatching(
+          /^trustSessionName needs each role named without wildcards, its account too .* only IAM Identity Center roles \(AWSReservedSSO_…\) may use one$/,
+        ),
+      },
+    ]);
+  });
+
+  it.each([
+    'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_*/*',
+    'arn:aws:sts::*:assumed-role/AWSReservedSSO_DBA_*/*',
+    'arn:aws:iam::123456789012:role/etl-loader',
+    'arn:aws:sts::123456789012:assumed-role/etl-loader/*',
+  ])('accepts a trustSessionName rule naming %s', (pattern) => {
+    const policy = parsePolicy(
+      policyText([
+        { ...ETL_RULE, principals: [pattern], dbUser: 'u_${sessionName}', trustSessionName: true },
+      ]),
+      'policy.yaml',
+    );
+
+    expect(policy.rules).toHaveLength(1);
+  });
+
+  it.each([
     'db.example.com/evil?sslmode=disable#',
     'user@db.example.com',
     'db.example.com:5439',
@@ -652,7 +693,14 @@ describe('parsePolicy warnings', () => {
   it('warns that a template can render a protected user', () => {
     const policy = parsePolicy(
       usedTargetsText(
-        [{ ...ETL_RULE, dbUser: '${sessionName}', trustSessionName: true }],
+        [
+          {
+            ...ETL_RULE,
+            principals: ['arn:aws:iam::123456789012:role/etl-loader'],
+            dbUser: '${sessionName}',
+            trustSessionName: true,
+          },
+        ],
         ONE_TARGET,
         {
           protectedDbUsers: ['dbadmin'],
