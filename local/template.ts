@@ -5,6 +5,13 @@ import { parse, type Tags } from 'yaml';
 const INTRINSICS = [
   'Base64',
   'Cidr',
+  // Rules' own functions.
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
+  'RefAll',
+  'ValueOf',
+  'ValueOfAll',
   'Equals',
   'FindInMap',
   'GetAZs',
@@ -51,6 +58,10 @@ export interface CloudFormationResource {
 export interface CloudFormationTemplate {
   Transform?: string | string[];
   Parameters?: Record<string, Record<string, unknown>>;
+  Rules?: Record<
+    string,
+    { Assertions: { Assert: unknown; AssertDescription: string }[]; RuleCondition?: unknown }
+  >;
   Conditions?: Record<string, unknown>;
   Globals?: Record<string, Record<string, unknown>>;
   Resources: Record<string, CloudFormationResource>;

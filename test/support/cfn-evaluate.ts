@@ -1,6 +1,7 @@
 /**
  * Evaluates the CloudFormation intrinsics the template uses (Ref, Fn::If, Fn::Join, Fn::Split,
- * Fn::Sub, Fn::GetAtt, Fn::Select, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition) for given
+ * Fn::Sub, Fn::GetAtt, Fn::Select, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, and in Rules
+ * Fn::Contains) for given
  * parameter values, as CloudFormation would at deploy time, so tests can read what a deployed
  * policy says. Resource references evaluate to `<LogicalId>` / `<LogicalId.Attribute>`.
  */
@@ -85,6 +86,9 @@ function intrinsic(key: string, argument: unknown, deployment: Deployment): unkn
       return String(value(1)).split(String(args[0]));
     case 'Fn::Select':
       return (value(1) as unknown[])[Number(value(0))];
+    // A rule-specific function: whether the list holds the string.
+    case 'Fn::Contains':
+      return (value(0) as unknown[]).includes(value(1));
     case 'Fn::GetAtt':
       return `<${Array.isArray(argument) ? argument.join('.') : String(argument)}>`;
     case 'Fn::Sub': {

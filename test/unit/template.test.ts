@@ -673,6 +673,31 @@ describe('template.yaml, least privilege', () => {
     });
   });
 
+  /** The AssertDescription of every Rules assertion a deployment with `parameters` fails. */
+  const failedRules = (parameters: Record<string, string | string[]>) =>
+    Object.values(template.Rules ?? {})
+      .flatMap((rule) => rule.Assertions)
+      .filter(({ Assert }) => evaluate(Assert, deployment(parameters)) !== true)
+      .map(({ AssertDescription }) => AssertDescription);
+
+  it.each([
+    ['none', ['']],
+    ['another account', ['210987654321']],
+    ['two other accounts', ['210987654321', '111122223333']],
+  ])('deploys with %s among AllowedCallerAccountIds', (_, accounts) => {
+    expect(failedRules({ AllowedCallerAccountIds: accounts })).toEqual([]);
+  });
+
+  it.each([
+    ['this account', [OWN_ACCOUNT], /must not list this account/],
+    ['this account beside another', ['210987654321', OWN_ACCOUNT], /must not list this account/],
+    ['"*"', ['*'], /must name accounts: "\*" would admit every AWS account/],
+  ])('refuses to deploy with %s among AllowedCallerAccountIds', (_, accounts, description) => {
+    expect(failedRules({ AllowedCallerAccountIds: accounts })).toEqual([
+      expect.stringMatching(description),
+    ]);
+  });
+
   it('orders the API after the account’s logging role setting, and keeps that role when the stack goes', () => {
     const ready = template.Resources[String(template.Resources.CredentialsApi?.DependsOn)];
 
