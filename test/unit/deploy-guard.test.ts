@@ -92,6 +92,63 @@ describe.each(['scp', 'boundary'] as const)('the invoke guard (%s)', (kind) => {
   });
 });
 
+describe.each(['scp', 'boundary'] as const)('the workflow tag guard (%s)', (kind) => {
+  it('lets nobody tag a session with the workflow a consumer may decrypt for', async () => {
+    const tagging = { 'aws:TagKeys': 'RedshiftCredentialsWorkflow' };
+
+    expect(
+      await asRole(role('Admin'), kind, 'sts:TagSession', role('nightly-load-consumer'), tagging),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await asRole(role('Admin'), kind, 'sts:TagSession', role('nightly-load-consumer'), {
+        'aws:TagKeys': 'team',
+      }),
+    ).toBe('Allowed');
+  });
+
+  it('lets only the deployer set or remove a role’s workflow tag', async () => {
+    const tagging = { 'aws:TagKeys': 'RedshiftCredentialsWorkflow' };
+    const consumer = role('nightly-load-consumer');
+
+    for (const action of ['iam:TagRole', 'iam:UntagRole']) {
+      expect(await asRole(role('Admin'), kind, action, consumer, tagging)).toBe('ExplicitlyDenied');
+      expect(await asRole(DEPLOYER, kind, action, consumer, tagging)).toBe('Allowed');
+    }
+  });
+});
+
+describe('a consumer role’s trust policy (deploy/consumer-role-trust-policy.json)', () => {
+  const trust = readPolicy('deploy/consumer-role-trust-policy.json');
+  const consumer = role('nightly-load-consumer');
+
+  it('lets Lambda run the consumer step', async () => {
+    const decision = await evaluateIam({
+      principal: 'lambda.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: consumer,
+      resourceAccount: ACCOUNT,
+      context: { 'aws:PrincipalIsAWSService': 'true' },
+      identityPolicies: [],
+      resourcePolicy: trust,
+    });
+
+    expect(decision).toBe('Allowed');
+  });
+
+  it('refuses session tags, which would override the role’s workflow tag, whoever asks', async () => {
+    const decision = await evaluateIam({
+      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/x`,
+      action: 'sts:TagSession',
+      resource: consumer,
+      resourceAccount: ACCOUNT,
+      context: { 'aws:PrincipalArn': role('Admin'), 'aws:TagKeys': 'RedshiftCredentialsWorkflow' },
+      resourcePolicy: trust,
+    });
+
+    expect(decision).toBe('ExplicitlyDenied');
+  });
+});
+
 describe('the invoke guard and API Gateway', () => {
   it('leaves API Gateway, which invokes as its service principal, to the function’s own policy', async () => {
     // SCPs and permissions boundaries never apply to AWS service principals; the guard says so
