@@ -3,28 +3,31 @@ import { splitArn } from './arn-like.js';
 import type { DbUserTemplate } from './db-user-template.js';
 import { principalFromArn } from './identity.js';
 import { isSystemUser } from './names.js';
+import {
+  type AllowBeforeDeny,
+  type ReachRule,
+  RuleReach,
+  type SharedDbUser,
+} from './rule-reach.js';
 
 /** What the warnings look at in a rule: its place, its patterns and, for an allow rule, its dbUser. */
-export interface RuleOutline {
-  readonly index: number;
-  readonly name: string;
-  readonly principals: readonly string[];
-  readonly dbUser?: DbUserTemplate;
+export interface RuleOutline extends ReachRule {
   /** The targets an allow rule names. */
   readonly targets?: readonly string[];
   /** The groups an allow rule may issue. */
   readonly dbGroups?: readonly string[];
 }
 
-const label = (rule: RuleOutline) => `rules[${rule.index}] (${rule.name})`;
+const label = (rule: ReachRule) => `rules[${rule.index}] (${rule.name})`;
 
 // The characters a rendered variable can contribute: IAM names and account ids, lower-cased.
 const VARIABLE_VALUE = '[a-z0-9_+=,.@-]+';
 
 /**
  * Things a policy may legally say that are almost certainly not what its author meant: a rule no
- * caller can reach because earlier rules already match everyone it names, a dbUser template
- * that can render another rule's fixed user or a protected user, a target no rule names, and
+ * caller can reach because earlier rules already match everyone it names, two rules that can
+ * issue the same db user to different principals, an allow rule deciding part of what a later
+ * deny rule names, a template that can render a protected user, a target no rule names, and
  * groups no request could need because their rule can issue nothing.
  */
 export function policyWarnings(
@@ -37,12 +40,29 @@ export function policyWarnings(
   const unused = targets
     .filter((target) => !used.has(target))
     .map((target) => `targets.${target} is named by no rule: nobody can be issued it`);
+  const reach = new RuleReach(rules, protectedDbUsers);
+  const shadowed = shadowedRules(rules);
+  // A deny rule never reached is reported as such; what takes its principals is said there.
+  const unreached = new Set(shadowed.map(({ rule }) => rule.index));
   return [
-    ...shadowedRules(rules),
-    ...overlappingUsers(rules, protectedDbUsers),
+    ...shadowed.map(({ warning }) => warning),
+    ...reach.sharedDbUsers().map(describeSharedDbUser),
+    ...reach
+      .allowsBeforeDenies()
+      .filter(({ deny }) => !unreached.has(deny.index))
+      .map(describeAllowBeforeDeny),
+    ...protectedRenderings(rules, protectedDbUsers),
     ...unused,
     ...unneededGroups(rules, protectedDbUsers),
   ];
+}
+
+function describeSharedDbUser({ rules: [a, b], dbUser, cluster, principals }: SharedDbUser) {
+  return `${label(a)} and ${label(b)} can both issue db user "${dbUser}" on ${cluster}, to different principals: ${principals[0]} (by ${label(a)}) and ${principals[1]} (by ${label(b)})`;
+}
+
+function describeAllowBeforeDeny({ allow, deny, example }: AllowBeforeDeny) {
+  return `${label(allow)} decides part of what the later deny rule ${label(deny)} names, so that rule never refuses it: ${label(allow)} decides ${example}`;
 }
 
 interface Filed {
@@ -126,17 +146,18 @@ class EarlierPatterns {
   }
 }
 
-function shadowedRules(rules: readonly RuleOutline[]): string[] {
-  const warnings: string[] = [];
+function shadowedRules(rules: readonly RuleOutline[]): { rule: RuleOutline; warning: string }[] {
+  const warnings: { rule: RuleOutline; warning: string }[] = [];
   const earlier = new EarlierPatterns();
   for (const rule of rules) {
     const covering = rule.principals.map((pattern) => earlier.covering(pattern));
     earlier.add(rule);
     if (covering.length === 0 || covering.some((found) => found.length === 0)) continue;
     const by = [...new Set(covering.flat())].sort((x, y) => x.index - y.index).map(label);
-    warnings.push(
-      `${label(rule)} is never reached: ${by.join(', ')} already ${by.length === 1 ? 'matches' : 'match'} every principal it names`,
-    );
+    warnings.push({
+      rule,
+      warning: `${label(rule)} is never reached: ${by.join(', ')} already ${by.length === 1 ? 'matches' : 'match'} every principal it names`,
+    });
   }
   return warnings;
 }
@@ -160,56 +181,22 @@ function renderable(template: DbUserTemplate): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-/** The fixed db users in sorted order, so those sharing a template's literal start are a range. */
-function namesStartingWith(sorted: readonly string[], prefix: string): string[] {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((sorted[middle] ?? '') < prefix) low = middle + 1;
-    else high = middle;
-  }
-  const found: string[] = [];
-  for (let i = low; i < sorted.length && sorted[i]?.startsWith(prefix); i += 1) {
-    found.push(sorted[i] ?? '');
-  }
-  return found;
-}
-
-function overlappingUsers(
+/** Templates that can render a protected user (always denied: a sign of a template too wide). */
+function protectedRenderings(
   rules: readonly RuleOutline[],
   protectedDbUsers: ReadonlySet<string>,
 ): string[] {
-  const fixedOwners = new Map<string, RuleOutline[]>();
-  for (const rule of rules) {
-    if (rule.dbUser === undefined || rule.dbUser.variables.size > 0 || rule.dbUser.source === '')
-      continue;
-    const name = rule.dbUser.source.toLowerCase();
-    fixedOwners.set(name, [...(fixedOwners.get(name) ?? []), rule]);
-  }
-  const fixedNames = [...fixedOwners.keys()].sort();
-  const warnings: string[] = [];
-  for (const rule of rules) {
-    if (rule.dbUser === undefined || rule.dbUser.variables.size === 0) continue;
+  return rules.flatMap((rule) => {
+    if (rule.dbUser === undefined || rule.dbUser.variables.size === 0) return [];
     const renders = renderable(rule.dbUser);
-    for (const name of namesStartingWith(fixedNames, fixedStart(rule.dbUser))) {
-      if (!renders.test(name)) continue;
-      for (const other of fixedOwners.get(name) ?? []) {
-        warnings.push(
-          `${label(rule)} dbUser "${rule.dbUser.source}" can render "${name}", the fixed db user of ${label(other)}`,
-        );
-      }
-    }
     const protectedNames = [...protectedDbUsers, 'rdsdb'].filter(
       (name) => renders.test(name) || (isSystemUser(name) && renders.test(`${name}x`)),
     );
-    if (protectedNames.length > 0) {
-      warnings.push(
-        `${label(rule)} dbUser "${rule.dbUser.source}" can render the protected db user ${protectedNames.map((name) => `"${name}"`).join(', ')} (always denied)`,
-      );
-    }
-  }
-  return warnings;
+    if (protectedNames.length === 0) return [];
+    return [
+      `${label(rule)} dbUser "${rule.dbUser.source}" can render the protected db user ${protectedNames.map((name) => `"${name}"`).join(', ')} (always denied)`,
+    ];
+  });
 }
 
 /**

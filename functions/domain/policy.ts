@@ -319,10 +319,12 @@ export function reviewPolicyDocument(raw: unknown): PolicyReview {
   const outlines = compiled.map(({ rule, principals }, index) => ({
     index,
     name: rule.name,
+    effect: rule.effect,
     principals,
     ...(rule.effect === 'allow' && {
       dbUser: rule.dbUser,
       targets: [...rule.targets.keys()],
+      clusters: [...new Set([...rule.targets.values()].map(clusterOf))],
       dbGroups: rule.dbGroups,
     }),
   }));
@@ -341,6 +343,13 @@ export function reviewPolicyDocument(raw: unknown): PolicyReview {
     problems,
     warnings,
   };
+}
+
+/** Where a target's database users live, as warnings name it: users belong to the cluster. */
+function clusterOf({ clusterIdentifier, workgroupName, region, roleArn }: Target): string {
+  const where =
+    workgroupName !== undefined ? `workgroup ${workgroupName}` : `cluster ${clusterIdentifier}`;
+  return `${where}${region === undefined ? '' : ` in ${region}`}${roleArn === undefined ? '' : ` (through ${roleArn})`}`;
 }
 
 function compileRule(

@@ -64,6 +64,11 @@ export function describeExplanation(explanation: Explanation): string {
       `        target ${explanation.target}, database ${explanation.database}, ${explanation.durationSeconds} s`,
       '        (the target’s admin user, which only Redshift knows, would still be refused)',
     );
+    if (/:assumed-role\/[^/]*AWSReservedSSO_/.test(explanation.principal)) {
+      lines.push(
+        '        (only for the IAM Identity Center role itself: the API refuses any role so named outside /aws-reserved/sso.amazonaws.com/)',
+      );
+    }
   } else {
     lines.push(`DENIED  ${explanation.code}: ${explanation.reason}`);
   }

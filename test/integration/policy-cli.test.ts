@@ -177,3 +177,56 @@ describe('npm run policy -- test', () => {
     expect(stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
   });
 });
+
+describe('npm run policy -- check, on who may be whom', () => {
+  const rule = (name: string, principal: string, extra: string) =>
+    `  - name: ${name}\n    principals: ["${principal}"]\n    targets: [analytics]\n${extra}`;
+
+  it('warns, and fails under --strict, where two rules can issue one db user to different principals', () => {
+    const file = write(
+      'shared-users.yaml',
+      `version: 1\n${TARGETS}rules:\n${rule('etl-roles', 'arn:aws:iam::123456789012:role/etl-*', '    dbUser: "u_${roleName}"\n')}${rule('sso-analysts', 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_*/*', '    dbUser: "u_${sessionName}"\n    trustSessionName: true\n')}${rule('people', 'arn:aws:iam::123456789012:user/*', '    dbUser: "u_${userName}"\n')}`,
+    );
+
+    const lenient = policy(['check', file]);
+    const strict = policy(['check', '--strict', file]);
+
+    expect(lenient.code).toBe(0);
+    expect(strict.code).toBe(1);
+    expect(lenient.stdout).toContain(
+      `${file}:5: warning rules[0] (etl-roles) and rules[1] (sso-analysts) can both issue db user "u_etl-" on cluster examplecluster, to different principals: arn:aws:sts::123456789012:assumed-role/etl-/aa (by rules[0] (etl-roles)) and arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_/etl- (by rules[1] (sso-analysts))`,
+    );
+    expect(lenient.stdout).toMatch(
+      /warning rules\[0\] \(etl-roles\) and rules\[2\] \(people\) can both issue db user "u_etl-" .* arn:aws:iam::123456789012:user\/etl- \(by rules\[2\] \(people\)\)/,
+    );
+    expect(lenient.stdout).toMatch(/warning rules\[1\] \(sso-analysts\) and rules\[2\] \(people\)/);
+  });
+
+  it('warns where an allow rule decides part of what a later deny rule names, with an example caller', () => {
+    const file = write(
+      'allow-before-deny.yaml',
+      `version: 1\n${TARGETS}rules:\n${rule('finance', 'arn:aws:iam::123456789012:role/fin-*', '    dbUser: "fin_${roleName}"\n')}  - name: no-contractors\n    principals: ["arn:aws:iam::123456789012:role/*-contractor"]\n    effect: deny\n`,
+    );
+
+    const { code, stdout } = policy(['check', '--strict', file]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${file}:5: warning rules[0] (finance) decides part of what the later deny rule rules[1] (no-contractors) names, so that rule never refuses it: rules[0] (finance) decides arn:aws:sts::123456789012:assumed-role/fin-contractor/aa`,
+    );
+  });
+
+  it('refuses a rule trusting session names of roles anyone could create, naming rule and field', () => {
+    const file = write(
+      'look-alike-roles.yaml',
+      `version: 1\n${TARGETS}rules:\n${rule('analysts', 'arn:aws:sts::123456789012:assumed-role/Analyst-*/*', '    dbUser: "sso_${sessionName}"\n    trustSessionName: true\n')}`,
+    );
+
+    const { code, stdout } = policy(['check', file]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${file}:6: error rules[0].principals[0] (rule #0 analysts): trustSessionName needs each role named without wildcards, its account too`,
+    );
+  });
+});

@@ -1,0 +1,615 @@
+import { globMatches, splitArn } from './arn-like.js';
+import type { TemplateVariable } from './identity.js';
+
+/**
+ * Every principal a policy can be asked about, as finite automata over ARNs: IAM users, role
+ * sessions and state machines, each read by a small machine (the ARN's shape) together with the
+ * ArnLike patterns that matter, so that "which principals does a rule decide" is a regular
+ * language and questions about all callers at once have exact answers. The answers need only a
+ * finite alphabet: every character a pattern names, and one stand-in for each class of
+ * characters none of them names (they all behave alike).
+ */
+
+/** The kinds of principal a pattern can match by wildcard; anything else matches only exactly. */
+export type PrincipalKind = 'iam-user' | 'assumed-role' | 'state-machine';
+export const PRINCIPAL_KINDS: readonly PrincipalKind[] = [
+  'iam-user',
+  'assumed-role',
+  'state-machine',
+];
+
+const NAME_CHAR = /^[\w+=,.@-]$/;
+const PATH_CHAR = /^[\x21-\x2e\x30-\x7e]$/;
+const STATE_MACHINE_CHAR = /^[\w-]$/;
+const REGION_CHAR = /^[a-z0-9-]$/;
+const LOWER = /^[a-z]$/;
+const DIGIT = /^\d$/;
+
+/** Where a template variable lies in an ARN of one kind, and what may follow it. */
+export interface Segment {
+  readonly variable: TemplateVariable;
+  /** Its place among the kind's segments, in ARN order. */
+  readonly order: number;
+  /** Skeleton states in which it may begin (before its first character). */
+  readonly starts: ReadonlySet<number>;
+  /** Skeleton states in which it may end (after its last character). */
+  readonly ends: ReadonlySet<number>;
+  /** The character that follows it, or undefined when it ends the ARN. */
+  readonly terminator: string | undefined;
+  /** Characters it may hold. */
+  readonly allows: (char: string) => boolean;
+}
+
+interface Edge {
+  readonly test: (char: string) => boolean;
+  readonly to: number;
+  /** The character ends an ARN part (a colon between two of the six parts). */
+  readonly separator: boolean;
+}
+
+/** The shape of one kind of principal ARN: a deterministic machine over its characters. */
+export class Skeleton {
+  readonly #edges: Edge[][] = [];
+  readonly #parts: number[] = [];
+  readonly accepting = new Set<number>();
+  readonly segments: Segment[] = [];
+  /** For role sessions: where the role's name begins, and the states that read it. */
+  roleStart: number | undefined;
+  readonly roleSpan = new Set<number>();
+
+  constructor(readonly kind: PrincipalKind) {}
+
+  state(part: number): number {
+    this.#edges.push([]);
+    this.#parts.push(part);
+    return this.#edges.length - 1;
+  }
+
+  on(from: number, test: (char: string) => boolean, to: number, separator = false): void {
+    this.#edges[from]?.push({ test, to, separator });
+  }
+
+  /** Reads `text` from `from` within one ARN part; returns the state after it. */
+  literal(from: number, text: string): number {
+    let at = from;
+    for (const char of text) {
+      const to = this.state(this.part(at));
+      this.on(at, (c) => c === char, to);
+      at = to;
+    }
+    return at;
+  }
+
+  /** A colon that ends the current ARN part. */
+  separate(from: number): number {
+    const to = this.state(this.part(from) + 1);
+    this.on(from, (c) => c === ':', to, true);
+    return to;
+  }
+
+  part(state: number): number {
+    return this.#parts[state] ?? 0;
+  }
+
+  readonly #readable = new Map<number, Map<readonly string[], readonly string[]>>();
+
+  /** The characters of `alphabet` a state can read. */
+  readable(state: number, alphabet: readonly string[]): readonly string[] {
+    let byAlphabet = this.#readable.get(state);
+    if (byAlphabet === undefined) {
+      byAlphabet = new Map();
+      this.#readable.set(state, byAlphabet);
+    }
+    let chars = byAlphabet.get(alphabet);
+    if (chars === undefined) {
+      chars = alphabet.filter((char) => this.next(state, char) !== undefined);
+      byAlphabet.set(alphabet, chars);
+    }
+    return chars;
+  }
+
+  next(state: number, char: string): Edge | undefined {
+    return this.#edges[state]?.find((edge) => edge.test(char));
+  }
+}
+
+/** `arn:PARTITION:SERVICE:REGION?:` then the account's 12 digits and its colon. */
+function arnStart(skeleton: Skeleton, service: string, regional: boolean) {
+  const arn = skeleton.literal(skeleton.state(0), 'arn');
+  const partition = skeleton.separate(arn);
+  // aws(-[a-z]+)*
+  const aws = skeleton.literal(partition, 'aws');
+  const dash = skeleton.state(1);
+  const word = skeleton.state(1);
+  skeleton.on(aws, (c) => c === '-', dash);
+  skeleton.on(dash, (c) => LOWER.test(c), word);
+  skeleton.on(word, (c) => LOWER.test(c), word);
+  skeleton.on(word, (c) => c === '-', dash);
+  const serviceStart = skeleton.state(2);
+  skeleton.on(aws, (c) => c === ':', serviceStart, true);
+  skeleton.on(word, (c) => c === ':', serviceStart, true);
+  let region = skeleton.separate(skeleton.literal(serviceStart, service));
+  if (regional) {
+    const inRegion = skeleton.state(3);
+    skeleton.on(region, (c) => REGION_CHAR.test(c), inRegion);
+    skeleton.on(inRegion, (c) => REGION_CHAR.test(c), inRegion);
+    region = inRegion;
+  }
+  const accountStart = skeleton.separate(region);
+  let digit = accountStart;
+  for (let i = 0; i < 12; i += 1) {
+    const to = skeleton.state(4);
+    skeleton.on(digit, (c) => DIGIT.test(c), to);
+    digit = to;
+  }
+  skeleton.segments.push({
+    variable: 'accountId',
+    order: 0,
+    starts: new Set([accountStart]),
+    ends: new Set([digit]),
+    terminator: ':',
+    allows: (c) => DIGIT.test(c),
+  });
+  return skeleton.separate(digit);
+}
+
+function userSkeleton(): Skeleton {
+  const skeleton = new Skeleton('iam-user');
+  const resource = arnStart(skeleton, 'iam', false);
+  const user = skeleton.literal(resource, 'user');
+  // A path (/ or /a/b/) then the name, the run after the last slash.
+  const slash = skeleton.state(5);
+  const name = skeleton.state(5);
+  const path = skeleton.state(5);
+  const pathOnly = (c: string) => PATH_CHAR.test(c) && !NAME_CHAR.test(c);
+  skeleton.on(user, (c) => c === '/', slash);
+  for (const from of [slash, name]) {
+    skeleton.on(from, (c) => NAME_CHAR.test(c), name);
+    skeleton.on(from, pathOnly, path);
+  }
+  skeleton.on(path, (c) => PATH_CHAR.test(c), path);
+  skeleton.on(name, (c) => c === '/', slash);
+  skeleton.on(path, (c) => c === '/', slash);
+  skeleton.accepting.add(name);
+  skeleton.segments.push({
+    variable: 'userName',
+    order: 1,
+    starts: new Set([slash]),
+    ends: new Set([name]),
+    terminator: undefined,
+    allows: (c) => NAME_CHAR.test(c),
+  });
+  return skeleton;
+}
+
+function sessionSkeleton(): Skeleton {
+  const skeleton = new Skeleton('assumed-role');
+  const resource = arnStart(skeleton, 'sts', false);
+  const roleStart = skeleton.literal(resource, 'assumed-role/');
+  const role = skeleton.state(5);
+  skeleton.on(roleStart, (c) => NAME_CHAR.test(c), role);
+  skeleton.on(role, (c) => NAME_CHAR.test(c), role);
+  const sessionStart = skeleton.state(5);
+  skeleton.on(role, (c) => c === '/', sessionStart);
+  // Session names have at least two characters.
+  const first = skeleton.state(5);
+  const session = skeleton.state(5);
+  skeleton.on(sessionStart, (c) => NAME_CHAR.test(c), first);
+  skeleton.on(first, (c) => NAME_CHAR.test(c), session);
+  skeleton.on(session, (c) => NAME_CHAR.test(c), session);
+  skeleton.accepting.add(session);
+  skeleton.roleStart = roleStart;
+  skeleton.roleSpan.add(roleStart).add(role);
+  skeleton.segments.push(
+    {
+      variable: 'roleName',
+      order: 1,
+      starts: new Set([roleStart]),
+      ends: new Set([role]),
+      terminator: '/',
+      allows: (c) => NAME_CHAR.test(c),
+    },
+    {
+      variable: 'sessionName',
+      order: 2,
+      starts: new Set([sessionStart]),
+      ends: new Set([session]),
+      terminator: undefined,
+      allows: (c) => NAME_CHAR.test(c),
+    },
+  );
+  return skeleton;
+}
+
+function stateMachineSkeleton(): Skeleton {
+  const skeleton = new Skeleton('state-machine');
+  const resource = arnStart(skeleton, 'states', true);
+  // The colon inside "stateMachine:NAME" belongs to the resource part.
+  const nameStart = skeleton.literal(resource, 'stateMachine:');
+  const name = skeleton.state(5);
+  skeleton.on(nameStart, (c) => STATE_MACHINE_CHAR.test(c), name);
+  skeleton.on(name, (c) => STATE_MACHINE_CHAR.test(c), name);
+  skeleton.accepting.add(name);
+  skeleton.segments.push({
+    variable: 'stateMachineName',
+    order: 1,
+    starts: new Set([nameStart]),
+    ends: new Set([name]),
+    terminator: undefined,
+    allows: (c) => STATE_MACHINE_CHAR.test(c),
+  });
+  return skeleton;
+}
+
+export const SKELETONS: Readonly<Record<PrincipalKind, Skeleton>> = {
+  'iam-user': userSkeleton(),
+  'assumed-role': sessionSkeleton(),
+  'state-machine': stateMachineSkeleton(),
+};
+
+const SPELT_BY_EVERY_ARN = 'arn aws iam sts states user assumed-role role stateMachine';
+
+/**
+ * The characters the automata read: every character the policy names (with its other case, as
+ * rendered names are lower-cased), the characters IAM names may hold besides letters and digits,
+ * the ARN's separators, and for each class of characters nobody names (letters of either case,
+ * digits, characters only paths may hold) one that stands for all of them: no pattern or
+ * template tells them apart. The stand-in letter is the one fewest reserved words hold.
+ */
+export function alphabetFor(texts: Iterable<string>): string[] {
+  const chars = new Set<string>('_+=,.@-/:');
+  // What every ARN of a principal spells, whatever the policy names.
+  for (const text of [SPELT_BY_EVERY_ARN, ...texts]) {
+    for (const char of text) {
+      if (char === '*' || char === '?' || char.charCodeAt(0) >= 0x7f) continue;
+      chars.add(char);
+      chars.add(char.toLowerCase());
+      chars.add(char.toUpperCase());
+    }
+  }
+  const standIn = (candidates: string) => [...candidates].find((c) => !chars.has(c));
+  const letter = standIn('qjkzxvwyfghbpmdcnlutrseiaoq');
+  const digit = standIn('7094312568');
+  const pathOnly = standIn('!"#$%&\'();<>[\\]^`{|}~');
+  for (const char of [letter, letter?.toUpperCase(), digit, pathOnly]) {
+    if (char !== undefined) chars.add(char);
+  }
+  // Letters first, so that examples built from the first characters found read as names.
+  const rank = (c: string) => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /\d/.test(c) ? 2 : 3);
+  return [...chars].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+}
+
+/**
+ * A glob (`*`, `?`) as a deterministic automaton: each state is a set of positions in the glob,
+ * numbered as it is first reached; steps are worked out on first use.
+ */
+class Glob {
+  readonly #sets: number[][] = [];
+  readonly #ids = new Map<string, number>();
+  readonly #steps: Map<string, number>[] = [];
+  readonly #accepting: boolean[] = [];
+  readonly initial: number;
+
+  constructor(readonly source: string) {
+    this.initial = this.#id([0]);
+  }
+
+  #id(positions: readonly number[]): number {
+    const reached = new Set(positions);
+    for (const position of reached) if (this.source[position] === '*') reached.add(position + 1);
+    const set = [...reached].sort((a, b) => a - b);
+    const key = set.join(',');
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.#sets.length;
+      this.#ids.set(key, id);
+      this.#sets.push(set);
+      this.#steps.push(new Map());
+      this.#accepting.push(set.includes(this.source.length));
+    }
+    return id;
+  }
+
+  step(state: number, char: string): number {
+    const steps = this.#steps[state];
+    const known = steps?.get(char);
+    if (known !== undefined) return known;
+    const next: number[] = [];
+    for (const position of this.#sets[state] ?? []) {
+      const token = this.source[position];
+      if (token === '*') next.push(position);
+      else if (token === '?' || token === char) next.push(position + 1);
+    }
+    const id = this.#id(next);
+    steps?.set(char, id);
+    return id;
+  }
+
+  read(state: number, text: string): number {
+    let at = state;
+    for (const char of text) at = this.step(at, char);
+    return at;
+  }
+
+  accepts(state: number): boolean {
+    return this.#accepting[state] ?? false;
+  }
+
+  /** Whether no string read from `state` on can be matched any more. */
+  dead(state: number): boolean {
+    return (this.#sets[state]?.length ?? 0) === 0;
+  }
+}
+
+const globs = new Map<string, Glob>();
+const globFor = (source: string) => {
+  let glob = globs.get(source);
+  if (glob === undefined) {
+    glob = new Glob(source);
+    globs.set(source, glob);
+  }
+  return glob;
+};
+
+/** Whether some string `glob` matches starts with `prefix`. */
+export function canStartWith(glob: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i += 1) {
+    const token = glob[i];
+    if (token === undefined) return false;
+    if (token === '*') return true;
+    if (token !== '?' && token !== prefix[i]) return false;
+  }
+  return true;
+}
+
+/** Whether `pattern` could match some principal of `kind` (a quick test: never no wrongly). */
+export function mayMatchKind(pattern: string, kind: PrincipalKind): boolean {
+  if (pattern === '*') return true;
+  const [, , service = '', region = '', , resource = ''] = splitArn(pattern) ?? [];
+  const global = globMatches(region, '');
+  switch (kind) {
+    case 'iam-user':
+      return global && globMatches(service, 'iam') && canStartWith(resource, 'user/');
+    case 'assumed-role':
+      return (
+        global &&
+        ((globMatches(service, 'sts') && canStartWith(resource, 'assumed-role/')) ||
+          (globMatches(service, 'iam') && canStartWith(resource, 'role/')))
+      );
+    case 'state-machine':
+      return (
+        region !== '' && globMatches(service, 'states') && canStartWith(resource, 'stateMachine:')
+      );
+  }
+}
+
+/** A pattern as the automata follow it: its six part globs, and what its constant parts say. */
+interface TrackedPattern {
+  readonly everyone: boolean;
+  readonly parts: readonly Glob[];
+  /** For a role session: whether the pattern could name the role's ARN (service iam, no region). */
+  readonly namesRoles: boolean;
+}
+
+function track(pattern: string): TrackedPattern {
+  if (pattern === '*') return { everyone: true, parts: [], namesRoles: false };
+  const parts = (splitArn(pattern) ?? ['', '', '', '', '', '']).map(globFor);
+  const [, , service, region] = parts;
+  return {
+    everyone: false,
+    parts,
+    namesRoles: globMatches(service?.source ?? '', 'iam') && globMatches(region?.source ?? '', ''),
+  };
+}
+
+/**
+ * One pattern's progress along an ARN: which of the parts read so far it matched (a bit per
+ * part), where it stands in the current part, and for a session, where the role's ARN form
+ * (`role/NAME`) stands or whether it matched.
+ */
+interface Progress {
+  readonly partsMatched: number;
+  readonly at: number;
+  /** The role's ARN form: a glob state while it is read, then ROLE_MATCHED or ROLE_MISSED. */
+  readonly role: number;
+}
+
+const ROLE_UNREAD = -1;
+const ROLE_MATCHED = -2;
+const ROLE_MISSED = -3;
+
+const ALL_FIVE = 0b11111;
+/** The parts a role's ARN shares with the session's: arn, partition and account. */
+const SHARED_WITH_ROLE = 0b10011;
+
+/**
+ * The principals of one kind, read together with a list of patterns: a deterministic automaton
+ * whose states say, at the end of an ARN, which patterns matched it. States are numbered as they
+ * are first reached; transitions are worked out on first use.
+ */
+export class PrincipalAutomaton {
+  readonly #skeleton: Skeleton;
+  readonly #patterns: readonly TrackedPattern[];
+  readonly #ids = new Map<string, number>();
+  readonly #states: { skeleton: number; progress: readonly Progress[] }[] = [];
+  readonly #transitions: Map<string, number>[] = [];
+  readonly #matches: (readonly boolean[] | undefined)[] = [];
+  readonly start: number;
+
+  constructor(
+    readonly kind: PrincipalKind,
+    patterns: readonly string[],
+    readonly alphabet: readonly string[],
+  ) {
+    this.#skeleton = SKELETONS[kind];
+    this.#patterns = patterns.map(track);
+    this.start = this.#id(
+      0,
+      this.#patterns.map((pattern) => ({
+        partsMatched: 0,
+        at: pattern.parts[0]?.initial ?? 0,
+        role: ROLE_UNREAD,
+      })),
+    );
+  }
+
+  get skeleton(): Skeleton {
+    return this.#skeleton;
+  }
+
+  #id(skeleton: number, progress: readonly Progress[]): number {
+    const key = `${skeleton}#${progress.map((p) => `${p.partsMatched}:${p.at}:${p.role}`).join(';')}`;
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.#states.length;
+      this.#ids.set(key, id);
+      this.#states.push({ skeleton, progress });
+      this.#transitions.push(new Map());
+      this.#matches.push(undefined);
+    }
+    return id;
+  }
+
+  skeletonOf(state: number): number {
+    return this.#states[state]?.skeleton ?? -1;
+  }
+
+  /** The state after reading `char`, or -1 when no ARN of this kind goes on that way. */
+  next(state: number, char: string): number {
+    const known = this.#transitions[state]?.get(char);
+    if (known !== undefined) return known;
+    const current = this.#states[state];
+    const edge = current && this.#skeleton.next(current.skeleton, char);
+    let next = -1;
+    if (current && edge) {
+      const part = this.#skeleton.part(current.skeleton);
+      const entersRole = edge.to === this.#skeleton.roleStart;
+      const readsRole = this.#skeleton.roleSpan.has(current.skeleton);
+      next = this.#id(
+        edge.to,
+        current.progress.map((progress, i) => {
+          const pattern = this.#patterns[i];
+          if (pattern === undefined || pattern.everyone) return progress;
+          const glob = pattern.parts[part];
+          let { partsMatched, at, role } = progress;
+          if (edge.separator) {
+            if (glob?.accepts(at)) partsMatched |= 1 << part;
+            at = pattern.parts[part + 1]?.initial ?? 0;
+          } else {
+            at = glob?.step(at, char) ?? 0;
+          }
+          const resource = pattern.parts[5];
+          if (entersRole && resource) role = resource.read(resource.initial, 'role/');
+          else if (readsRole && resource && char !== '/') role = resource.step(role, char);
+          else if (readsRole && char === '/') {
+            role = resource?.accepts(role) ? ROLE_MATCHED : ROLE_MISSED;
+          }
+          return { partsMatched, at, role };
+        }),
+      );
+    }
+    this.#transitions[state]?.set(char, next);
+    return next;
+  }
+
+  /** Whether the ARN read so far is a whole principal of this kind. */
+  complete(state: number): boolean {
+    return this.#skeleton.accepting.has(this.skeletonOf(state));
+  }
+
+  /** Whether pattern `i` can still match some ARN that goes on from `state`. */
+  canStillMatch(state: number, i: number): boolean {
+    const pattern = this.#patterns[i];
+    const current = this.#states[state];
+    if (pattern === undefined || current === undefined) return false;
+    if (pattern.everyone) return true;
+    const part = this.#skeleton.part(current.skeleton);
+    const { partsMatched, at, role } = current.progress[i] ?? { partsMatched: 0, at: 0, role: 0 };
+    const done = (1 << part) - 1;
+    const itself = (partsMatched & done) === done && !pattern.parts[part]?.dead(at);
+    if (itself) return true;
+    if (this.kind !== 'assumed-role' || !pattern.namesRoles || role === ROLE_MISSED) return false;
+    const shared = SHARED_WITH_ROLE & done;
+    const inRole = role >= 0 && part === 5 && pattern.parts[5]?.dead(role);
+    const inShared = (part <= 1 || part === 4) && pattern.parts[part]?.dead(at);
+    return (partsMatched & shared) === shared && !inRole && !inShared;
+  }
+
+  /** At the end of a whole ARN, whether each pattern matched it (for a session: it or its role). */
+  matches(state: number): readonly boolean[] {
+    const known = this.#matches[state];
+    if (known !== undefined) return known;
+    const progress = this.#states[state]?.progress ?? [];
+    const complete = this.complete(state);
+    const result = this.#patterns.map((pattern, i) => {
+      if (!complete) return false;
+      if (pattern.everyone) return true;
+      const { partsMatched, at, role } = progress[i] ?? {
+        partsMatched: 0,
+        at: 0,
+        role: ROLE_UNREAD,
+      };
+      const itself = partsMatched === ALL_FIVE && (pattern.parts[5]?.accepts(at) ?? false);
+      const asRole =
+        this.kind === 'assumed-role' &&
+        pattern.namesRoles &&
+        (partsMatched & SHARED_WITH_ROLE) === SHARED_WITH_ROLE &&
+        role === ROLE_MATCHED;
+      return itself || asRole;
+    });
+    this.#matches[state] = result;
+    return result;
+  }
+
+  /** The characters a state can read (the ARN's shape allows), and where each leads. */
+  edges(state: number): [string, number][] {
+    const edges: [string, number][] = [];
+    for (const char of this.#skeleton.readable(this.skeletonOf(state), this.alphabet)) {
+      const next = this.next(state, char);
+      if (next !== -1) edges.push([char, next]);
+    }
+    return edges;
+  }
+
+  /**
+   * Every state reachable from `from` (default: the start), with how each was first reached;
+   * `onEdge` sees every edge on the way.
+   */
+  explore(
+    from: readonly number[] = [this.start],
+    limit = Number.POSITIVE_INFINITY,
+    onEdge?: (state: number, next: number) => void,
+    /** States not worth going on from (they are reached, not followed). */
+    follow: (state: number) => boolean = () => true,
+  ): Map<number, { readonly previous: number; readonly char: string }> {
+    const reached = new Map<number, { previous: number; char: string }>();
+    for (const state of from) reached.set(state, { previous: -1, char: '' });
+    const queue = [...from];
+    for (let head = 0; head < queue.length && reached.size <= limit; head += 1) {
+      const state = queue[head] ?? 0;
+      if (!follow(state)) continue;
+      for (const [char, next] of this.edges(state)) {
+        onEdge?.(state, next);
+        if (reached.has(next)) continue;
+        reached.set(next, { previous: state, char });
+        queue.push(next);
+      }
+    }
+    return reached;
+  }
+
+  /** The characters that lead from a state in `from` to `to`, along the first path found. */
+  static pathTo(
+    reached: ReadonlyMap<number, { readonly previous: number; readonly char: string }>,
+    to: number,
+  ): string {
+    const chars: string[] = [];
+    for (let at = to; ; ) {
+      const step = reached.get(at);
+      if (step === undefined || step.previous === -1) break;
+      chars.push(step.char);
+      at = step.previous;
+    }
+    return chars.reverse().join('');
+  }
+}
