@@ -28,6 +28,10 @@ export function parseDbUserTemplate(source: string): DbUserTemplate | { problem:
         problem: `unknown variable \${${name}}`,
       };
     }
+    // Each variable once: what a template can render stays a regular language, so the policy
+    // checks can answer exactly which db users two rules share.
+    if (variables.has(name))
+      return { problem: `uses \${${name}} twice: a variable may appear once` };
     variables.add(name);
   }
   if (source.replace(PLACEHOLDER, '').includes('$')) {

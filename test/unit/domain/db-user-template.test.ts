@@ -17,6 +17,12 @@ describe('parseDbUserTemplate', () => {
     expect([...template.variables]).toEqual(['roleName', 'accountId']);
   });
 
+  it('refuses a variable used twice', () => {
+    expect(parseDbUserTemplate('${roleName}_${roleName}')).toEqual({
+      problem: 'uses ${roleName} twice: a variable may appear once',
+    });
+  });
+
   it('renders a fixed name as it is written, lower-cased', () => {
     expect(parse('Reporting').render({})).toEqual({ name: 'reporting' });
   });

@@ -66,18 +66,30 @@ const targets = fc.constantFrom(['t1'], ['t2'], ['t1', 't2']);
 const allowRule = fc
   .tuple(
     fc.constantFrom('', 'u', 'a'),
-    fc.constantFrom(undefined, 'userName', 'roleName', 'sessionName', 'stateMachineName'),
+    fc.constantFrom(
+      undefined,
+      'userName',
+      'roleName',
+      'sessionName',
+      'stateMachineName',
+      // Two variables, in the ARN's order and against it.
+      'roleName}_${sessionName',
+      'sessionName}${roleName',
+    ),
     fc.constantFrom('', 'b'),
     targets,
   )
   .chain(([before, variable, after, ruleTargets]) =>
     fc
-      .array(variable === 'sessionName' ? trustedPattern : pattern, { minLength: 1, maxLength: 2 })
+      .array(variable?.includes('sessionName') ? trustedPattern : pattern, {
+        minLength: 1,
+        maxLength: 2,
+      })
       .map((principals) => ({
         principals,
         targets: ruleTargets,
         dbUser: variable ? `${before}\${${variable}}${after}` : `${before}${after}` || 'u',
-        ...(variable === 'sessionName' && { trustSessionName: true }),
+        ...(variable?.includes('sessionName') && { trustSessionName: true }),
       })),
   );
 const denyRule = fc
@@ -165,7 +177,7 @@ describe('RuleReach.sharedDbUsers', () => {
           expect(principals[0]).not.toBe(principals[1]);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.REACH_RUNS ?? 300) },
     );
   });
 });
@@ -205,7 +217,7 @@ describe('RuleReach.allowsBeforeDenies', () => {
           expect(names(deny.principals, principalOf(outside))).toBe(false);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.REACH_RUNS ?? 300) },
     );
   });
 });
