@@ -1,9 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import {
-  API_REQUEST_BUDGET_MS,
-  requestBudgetMs,
-  withDeadline,
-} from './adapters/request-deadline.js';
+import { API_REQUEST_BUDGET_MS, requestDeadline } from './adapters/request-deadline.js';
 import {
   type ApiEvent,
   callerPrincipal,
@@ -24,21 +20,23 @@ const dependencies = await apiDependencies();
 const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {
   const requestId = requestIdOf(event, context);
   logger.setCorrelationId(requestId);
+  const deadline = requestDeadline(context, API_REQUEST_BUDGET_MS);
   try {
-    return await withDeadline(requestBudgetMs(context, API_REQUEST_BUDGET_MS), () =>
-      vendCredentials(
-        dependencies,
-        {
-          identify: () => callerPrincipal(event, dependencies.api),
-          readRequest: () => readJsonBody(event),
-          requestId,
-        },
-        ({ credentials }) => credentialsResponse(credentials),
-      ),
+    return await vendCredentials(
+      dependencies,
+      {
+        identify: () => callerPrincipal(event, dependencies.api),
+        readRequest: () => readJsonBody(event),
+        requestId,
+        deadline: deadline.signal,
+      },
+      ({ credentials }) => credentialsResponse(credentials),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
     return errorResponse(error, requestId);
+  } finally {
+    deadline.end();
   }
 };
 

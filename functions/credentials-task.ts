@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { requestBudgetMs, withDeadline } from './adapters/request-deadline.js';
+import { requestDeadline } from './adapters/request-deadline.js';
 import { withLambdaContext } from './commons/middleware.js';
 import { taskError } from './commons/task-error.js';
 import { logger, taskDependencies } from './commons/wiring.js';
@@ -26,26 +26,30 @@ const lambdaHandler = async (payload: unknown, context: Context): Promise<TaskRe
     parsed ??= parseTaskPayload(payload);
     return parsed;
   };
+  // The calls end before Lambda's own timeout, so a workflow sees a named error, never a timeout.
+  const deadline = requestDeadline(context);
   try {
-    // The calls end before Lambda's own timeout, so a workflow sees a named error, never a timeout.
-    return await withDeadline(requestBudgetMs(context), () =>
-      vendCredentials(
-        dependencies,
-        {
-          identify: () =>
-            executionPrincipal(dependencies.executions, {
-              executionArn: task().executionArn,
-              functionArn: context.invokedFunctionArn,
-            }),
-          readRequest: () => task().request,
-          requestId: context.awsRequestId,
-        },
-        (issuance) => taskResult(issuance, task().executionArn, dependencies.encryptor),
-      ),
+    return await vendCredentials(
+      dependencies,
+      {
+        identify: () =>
+          executionPrincipal(
+            dependencies.executions,
+            { executionArn: task().executionArn, functionArn: context.invokedFunctionArn },
+            deadline.signal,
+          ),
+        readRequest: () => task().request,
+        requestId: context.awsRequestId,
+        deadline: deadline.signal,
+      },
+      (issuance) =>
+        taskResult(issuance, task().executionArn, dependencies.encryptor, deadline.signal),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
     throw taskError(error);
+  } finally {
+    deadline.end();
   }
 };
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyError } from '../functions/domain/errors.js';
 import { parsePolicy } from '../functions/domain/policy-text.js';
+import { exactWarnings } from '../functions/domain/rule-reach.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { describeExplanation, explain } from './policy/explain.js';
@@ -34,7 +35,7 @@ function readFile(file: string): string {
 /** The policy, or the exit of a policy that does not load (its problems on stderr). */
 function loadPolicy(file: string) {
   try {
-    return parsePolicy(readFile(file), file);
+    return parsePolicy(readFile(file), file, exactWarnings);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     const { output } = check(file, readFile(file), false);

@@ -1,13 +1,13 @@
 import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
 import { UpstreamError } from '../domain/errors.js';
 import type { TaskOutputEncryptor } from '../domain/ports.js';
-import { deadline } from './request-deadline.js';
+import { within } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Encrypts task passwords with KMS under `keyId` (TASK_OUTPUT_KEY_ID). */
 export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncryptor {
   return {
-    async encrypt(password, context) {
+    async encrypt(password, context, deadline) {
       let encrypted: EncryptCommandOutput;
       try {
         encrypted = await kms.send(
@@ -16,7 +16,7 @@ export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncrypto
             Plaintext: Buffer.from(password, 'utf8'),
             EncryptionContext: { ...context },
           }),
-          deadline(),
+          within(deadline),
         );
       } catch (error) {
         throw upstreamFailure('Encrypt', error, 'KMS');

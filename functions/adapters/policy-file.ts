@@ -7,6 +7,7 @@ import {
   type Policy,
   parsePolicyJson,
   policyFromDocument,
+  reviewPolicyDocument,
   ungrantedTargets,
 } from '../domain/policy.js';
 
@@ -30,7 +31,12 @@ export async function readPolicyFile(file: string): Promise<Policy> {
     ? parsePolicyJson(text)
     : (await import('../domain/policy-text.js')).parsePolicyText(text, file);
   if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
-  return policyFromDocument(parsed.document, file);
+  const review = reviewPolicyDocument(parsed.document);
+  if (review.policy === undefined) throw new PolicyError(file, review.problems);
+  if (!review.exactChecksPending) return review.policy;
+  // The exact checks' code loads only for a policy they have something to search in.
+  const { exactWarnings } = await import('../domain/rule-reach.js');
+  return policyFromDocument(parsed.document, file, exactWarnings);
 }
 
 /**

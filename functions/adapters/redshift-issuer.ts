@@ -2,7 +2,7 @@ import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { VendorError } from '../domain/errors.js';
 import type { CredentialIssuer } from '../domain/ports.js';
 import { issuingClusterIdentifier } from '../domain/targets.js';
-import { deadline } from './request-deadline.js';
+import { within } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -13,9 +13,9 @@ import { upstreamFailure } from './upstream-failure.js';
  */
 export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
   return {
-    async issue({ target, dbUser, database, dbGroups, durationSeconds, autoCreate }) {
+    async issue({ target, dbUser, database, dbGroups, durationSeconds, autoCreate }, deadline) {
       try {
-        const redshift = await clients.redshift(target);
+        const redshift = await clients.redshift(target, deadline);
         const reply = await redshift.send(
           new GetClusterCredentialsCommand({
             ClusterIdentifier: issuingClusterIdentifier(target),
@@ -25,7 +25,7 @@ export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
             DurationSeconds: durationSeconds,
             AutoCreate: autoCreate,
           }),
-          deadline(),
+          within(deadline),
         );
         return { dbUser: reply.DbUser, dbPassword: reply.DbPassword, expiration: reply.Expiration };
       } catch (error) {

@@ -2,10 +2,10 @@ import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
 import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverless';
 import { UpstreamError } from '../domain/errors.js';
 import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
-import type { TargetDescription, TargetDirectory } from '../domain/ports.js';
+import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';
-import { deadline } from './request-deadline.js';
+import { within } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 
 /**
@@ -19,10 +19,10 @@ export function redshiftTargets(
   lifetime: CacheLifetime = {},
 ): TargetDirectory {
   const describe = keyedCache(
-    (target: Target): Promise<TargetDescription> =>
+    (target: Target, deadline?: Deadline): Promise<TargetDescription> =>
       target.workgroupName !== undefined
-        ? describeWorkgroup(clients, target, target.workgroupName)
-        : describeCluster(clients, target, target.clusterIdentifier ?? ''),
+        ? describeWorkgroup(clients, target, target.workgroupName, deadline)
+        : describeCluster(clients, target, target.clusterIdentifier ?? '', deadline),
     // Everything that changes the answer: which cluster or workgroup, where, seen as whom.
     ({ clusterIdentifier, workgroupName, region, roleArn }) =>
       `${clusterIdentifier ?? ''}|${workgroupName ?? ''}|${region ?? ''}|${roleArn ?? ''}`,
@@ -35,10 +35,11 @@ async function describeCluster(
   clients: TargetClients,
   target: Target,
   clusterIdentifier: string,
+  deadline: Deadline,
 ): Promise<TargetDescription> {
   let cluster: Awaited<ReturnType<typeof firstCluster>>;
   try {
-    cluster = await firstCluster(clients, target, clusterIdentifier);
+    cluster = await firstCluster(clients, target, clusterIdentifier, deadline);
   } catch (error) {
     throw rethrown(error, 'DescribeClusters');
   }
@@ -53,11 +54,16 @@ async function describeCluster(
   };
 }
 
-async function firstCluster(clients: TargetClients, target: Target, clusterIdentifier: string) {
-  const redshift = await clients.redshift(target);
+async function firstCluster(
+  clients: TargetClients,
+  target: Target,
+  clusterIdentifier: string,
+  deadline: Deadline,
+) {
+  const redshift = await clients.redshift(target, deadline);
   const reply = await redshift.send(
     new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
-    deadline(),
+    within(deadline),
   );
   return reply.Clusters?.[0];
 }
@@ -66,16 +72,20 @@ async function describeWorkgroup(
   clients: TargetClients,
   target: Target,
   workgroupName: string,
+  deadline: Deadline,
 ): Promise<TargetDescription> {
   const { GetNamespaceCommand, GetWorkgroupCommand } = await import(
     '@aws-sdk/client-redshift-serverless'
   );
-  const serverless = await clients.serverless(target).catch((error: unknown) => {
+  const serverless = await clients.serverless(target, deadline).catch((error: unknown) => {
     throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
   });
   let workgroup: GetWorkgroupCommandOutput['workgroup'];
   try {
-    ({ workgroup } = await serverless.send(new GetWorkgroupCommand({ workgroupName }), deadline()));
+    ({ workgroup } = await serverless.send(
+      new GetWorkgroupCommand({ workgroupName }),
+      within(deadline),
+    ));
   } catch (error) {
     throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
   }
@@ -89,7 +99,7 @@ async function describeWorkgroup(
   try {
     const { namespace } = await serverless.send(
       new GetNamespaceCommand({ namespaceName: workgroup.namespaceName }),
-      deadline(),
+      within(deadline),
     );
     adminUser = namespace?.adminUsername;
   } catch (error) {

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { AccessDeniedError } from '../domain/errors.js';
 import type { ExecutionLookup, HistoryEvent } from '../domain/ports.js';
-import { deadline } from './request-deadline.js';
+import { within } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Step Functions answers that mean "not this caller", as opposed to "Step Functions failed". */
@@ -41,18 +41,18 @@ function invokedFunction(event: SfnHistoryEvent): string | undefined {
 /** Describes executions (DescribeExecution) and reads their history (GetExecutionHistory). */
 export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
   return {
-    async describe(executionArn) {
+    async describe(executionArn, deadline) {
       try {
         const { status, stateMachineArn } = await sfn.send(
           new DescribeExecutionCommand({ executionArn }),
-          deadline(),
+          within(deadline),
         );
         return { status, stateMachineArn };
       } catch (error) {
         throw refusalOrFailure('DescribeExecution', error);
       }
     },
-    async *newestEvents(executionArn) {
+    async *newestEvents(executionArn, deadline) {
       let nextToken: string | undefined;
       do {
         let events: SfnHistoryEvent[];
@@ -64,7 +64,7 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
               maxResults: PAGE_SIZE,
               ...(nextToken !== undefined && { nextToken }),
             }),
-            deadline(),
+            within(deadline),
           ));
         } catch (error) {
           throw refusalOrFailure('GetExecutionHistory', error);

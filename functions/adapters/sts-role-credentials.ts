@@ -1,7 +1,8 @@
 import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { UpstreamError } from '../domain/errors.js';
-import { deadline } from './request-deadline.js';
+import type { Deadline } from '../domain/ports.js';
+import { within } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** A role in another account (or the same one) the vendor assumes to reach a target. */
@@ -11,7 +12,10 @@ export interface TargetRole {
 }
 
 /** Credentials of a role, fresh for at least the reuse margin. */
-export type RoleCredentials = (role: TargetRole) => Promise<AwsCredentialIdentity>;
+export type RoleCredentials = (
+  role: TargetRole,
+  deadline?: Deadline,
+) => Promise<AwsCredentialIdentity>;
 
 /** The session name every AssumeRole of the vendor uses, for the target account's CloudTrail. */
 export const ROLE_SESSION_NAME = 'redshift-credential-vendor';
@@ -29,7 +33,10 @@ export function stsRoleCredentials(
   now: () => number = Date.now,
 ): RoleCredentials {
   const assumed = new Map<string, Promise<AwsCredentialIdentity>>();
-  const assume = async ({ roleArn, externalId }: TargetRole): Promise<AwsCredentialIdentity> => {
+  const assume = async (
+    { roleArn, externalId }: TargetRole,
+    deadline: Deadline,
+  ): Promise<AwsCredentialIdentity> => {
     const sts = await stsClient();
     const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     let reply: AssumeRoleCommandOutput;
@@ -40,7 +47,7 @@ export function stsRoleCredentials(
           RoleSessionName: ROLE_SESSION_NAME,
           ...(externalId !== undefined && { ExternalId: externalId }),
         }),
-        deadline(),
+        within(deadline),
       );
     } catch (error) {
       throw upstreamFailure('AssumeRole', error, 'STS', `role ${roleArn}`);
@@ -59,7 +66,7 @@ export function stsRoleCredentials(
     };
   };
 
-  return async (role) => {
+  return async (role, deadline) => {
     const key = `${role.roleArn}|${role.externalId ?? ''}`;
     const cached = assumed.get(key);
     if (cached !== undefined) {
@@ -70,7 +77,7 @@ export function stsRoleCredentials(
       const current = assumed.get(key);
       if (current !== undefined && current !== cached) return current;
     }
-    const pending = assume(role);
+    const pending = assume(role, deadline);
     assumed.set(key, pending);
     pending.catch(() => {
       if (assumed.get(key) === pending) assumed.delete(key);

@@ -1,13 +1,14 @@
 import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { keyedCache } from '../domain/keyed-cache.js';
+import type { Deadline } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import type { RoleCredentials } from './sts-role-credentials.js';
 
 /** The SDK clients that reach a target: in its region, as its role when it names one. */
 export interface TargetClients {
-  redshift(target: Target): Promise<RedshiftClient>;
-  serverless(target: Target): Promise<RedshiftServerlessClient>;
+  redshift(target: Target, deadline?: Deadline): Promise<RedshiftClient>;
+  serverless(target: Target, deadline?: Deadline): Promise<RedshiftServerlessClient>;
 }
 
 /** How to build a client of either kind for a region and credentials (the shared settings). */
@@ -51,20 +52,20 @@ export function targetClients(
   );
   // The role's credentials are resolved before the client is used (a lookup while they are
   // fresh), so that a role that cannot be assumed fails as the vendor's own error, up front.
-  const assumeFirst = async ({ roleArn, externalId }: Target) => {
+  const assumeFirst = async ({ roleArn, externalId }: Target, deadline: Deadline) => {
     if (roleArn !== undefined) {
-      await roleCredentials({ roleArn, ...(externalId !== undefined && { externalId }) });
+      await roleCredentials({ roleArn, ...(externalId !== undefined && { externalId }) }, deadline);
     }
   };
 
   return {
-    async redshift(target) {
+    async redshift(target, deadline) {
       if (target.region === undefined && target.roleArn === undefined) return home;
-      await assumeFirst(target);
+      await assumeFirst(target, deadline);
       return redshiftFor(target);
     },
-    async serverless(target) {
-      await assumeFirst(target);
+    async serverless(target, deadline) {
+      await assumeFirst(target, deadline);
       return serverlessFor(target);
     },
   };

@@ -89,3 +89,14 @@ export function globMatches(glob: string, text: string): boolean {
   while (glob[g] === '*') g += 1;
   return g === glob.length;
 }
+
+/** Whether some string `glob` matches starts with `prefix`. */
+export function canStartWith(glob: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i += 1) {
+    const token = glob[i];
+    if (token === undefined) return false;
+    if (token === '*') return true;
+    if (token !== '?' && token !== prefix[i]) return false;
+  }
+  return true;
+}

@@ -1,6 +1,6 @@
 import { AccessDeniedError, InvalidRequestError } from './errors.js';
 import { ACCOUNT, PARTITION, type Principal, principalFromArn } from './identity.js';
-import type { ExecutionLookup, HistoryEvent } from './ports.js';
+import type { Deadline, ExecutionLookup, HistoryEvent } from './ports.js';
 
 const STANDARD_EXECUTION_ARN =
   /^arn:aws(?:-[a-z]+)*:states:(?<region>[a-z0-9-]+):(?<account>\d{12}):execution:[\w-]{1,80}:[\w-]{1,80}$/;
@@ -29,6 +29,7 @@ export interface TaskInvocation {
 export async function executionPrincipal(
   executions: ExecutionLookup,
   { executionArn, functionArn }: TaskInvocation,
+  deadline?: Deadline,
 ): Promise<Principal> {
   if (EXPRESS_EXECUTION_ARN.test(executionArn)) {
     throw new InvalidRequestError(
@@ -41,7 +42,7 @@ export async function executionPrincipal(
       'executionArn: must be the ARN of a Standard workflow execution ($$.Execution.Id)',
     );
   }
-  const description = await executions.describe(executionArn);
+  const description = await executions.describe(executionArn, deadline);
   if (description.status !== 'RUNNING') {
     throw new AccessDeniedError(
       `the execution is ${description.status ?? 'in an unknown state'}, not RUNNING`,
@@ -62,7 +63,7 @@ export async function executionPrincipal(
       invoked.account === self.account
     );
   };
-  if (!(await hasOpenTask(executions.newestEvents(executionArn), invokesSelf))) {
+  if (!(await hasOpenTask(executions.newestEvents(executionArn, deadline), invokesSelf))) {
     throw new AccessDeniedError(
       `the execution's newest ${HISTORY_EVENTS_SEARCHED} history events show no open lambda:invoke task of this function`,
     );

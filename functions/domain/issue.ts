@@ -1,6 +1,6 @@
 import { type Grant, PROTECTED_USER } from './authorize.js';
 import { AccessDeniedError, UpstreamError } from './errors.js';
-import type { CredentialIssuer, TargetDirectory } from './ports.js';
+import type { CredentialIssuer, Deadline, TargetDirectory } from './ports.js';
 import type { IssuedCredentials } from './vend.js';
 
 /** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
@@ -21,23 +21,27 @@ export async function issueCredentials(
   { issuer, targets }: IssuingPorts,
   grant: Grant,
   now: () => Date = () => new Date(),
+  deadline?: Deadline,
 ): Promise<IssuedCredentials> {
   const { target } = grant;
   // The admin user is known only to Redshift: look it up (cached) before anything is issued.
-  const description = await targets.describe(target);
+  const description = await targets.describe(target, deadline);
   if (description.adminUser?.toLowerCase() === grant.dbUser) {
     throw new AccessDeniedError(PROTECTED_USER, grant.rule);
   }
 
   const requestedAt = now();
-  const reply = await issuer.issue({
-    target,
-    dbUser: grant.dbUser,
-    database: grant.database,
-    dbGroups: grant.dbGroups,
-    durationSeconds: grant.durationSeconds,
-    autoCreate: grant.autoCreate,
-  });
+  const reply = await issuer.issue(
+    {
+      target,
+      dbUser: grant.dbUser,
+      database: grant.database,
+      dbGroups: grant.dbGroups,
+      durationSeconds: grant.durationSeconds,
+      autoCreate: grant.autoCreate,
+    },
+    deadline,
+  );
 
   const { dbUser, dbPassword, expiration } = reply;
   if (

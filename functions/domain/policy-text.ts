@@ -8,6 +8,7 @@ import {
   policyFromDocument,
   reviewPolicyDocument,
 } from './policy.js';
+import type { ExactChecks } from './rule-reach.js';
 
 /**
  * The policy as its authors write it: YAML (`policy.yaml`), or JSON for a file whose name ends
@@ -15,11 +16,14 @@ import {
  * loads a YAML parser.
  */
 
-/** Validates and compiles a policy given as text; throws PolicyError naming every problem. */
-export function parsePolicy(text: string, file: string): Policy {
+/**
+ * Validates and compiles a policy given as text; throws PolicyError naming every problem. The
+ * exact checks' warnings are there when `exact` is given.
+ */
+export function parsePolicy(text: string, file: string, exact?: ExactChecks): Policy {
   const parsed = parsePolicyText(text, file);
   if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
-  return policyFromDocument(parsed.document, file);
+  return policyFromDocument(parsed.document, file, exact);
 }
 
 /** Parses a policy file's text into its document, or the syntax problem that stops it. */
@@ -45,7 +49,7 @@ export function parsePolicyText(
 }
 
 /** Every problem and warning of a policy given as text, in one pass. */
-export function reviewPolicy(text: string, file: string): PolicyReview {
+export function reviewPolicy(text: string, file: string, exact?: ExactChecks): PolicyReview {
   const parsed = parsePolicyText(text, file);
-  return 'problem' in parsed ? parsed.problem : reviewPolicyDocument(parsed.document);
+  return 'problem' in parsed ? parsed.problem : reviewPolicyDocument(parsed.document, exact);
 }

@@ -3,12 +3,8 @@ import { splitArn } from './arn-like.js';
 import type { DbUserTemplate } from './db-user-template.js';
 import { principalFromArn } from './identity.js';
 import { isSystemUser } from './names.js';
-import {
-  type AllowBeforeDeny,
-  type ReachRule,
-  RuleReach,
-  type SharedDbUser,
-} from './rule-reach.js';
+import { type ReachRule, sharingCandidates, straddleCandidates } from './reach-candidates.js';
+import type { ExactChecks } from './rule-reach.js';
 
 /** What the warnings look at in a rule: its place, its patterns and, for an allow rule, its dbUser. */
 export interface RuleOutline extends ReachRule {
@@ -34,35 +30,32 @@ export function policyWarnings(
   rules: readonly RuleOutline[],
   protectedDbUsers: ReadonlySet<string>,
   targets: readonly string[] = [],
-): string[] {
-  if (rules.length === 0) return ['no rules: every request is denied'];
+  exact?: ExactChecks,
+): { warnings: string[]; exactChecksNeeded: boolean } {
+  if (rules.length === 0) {
+    return { warnings: ['no rules: every request is denied'], exactChecksNeeded: false };
+  }
   const used = new Set(rules.flatMap((rule) => rule.targets ?? []));
   const unused = targets
     .filter((target) => !used.has(target))
     .map((target) => `targets.${target} is named by no rule: nobody can be issued it`);
-  const reach = new RuleReach(rules, protectedDbUsers);
   const shadowed = shadowedRules(rules);
   // A deny rule never reached is reported as such; what takes its principals is said there.
   const unreached = new Set(shadowed.map(({ rule }) => rule.index));
-  return [
-    ...shadowed.map(({ warning }) => warning),
-    ...reach.sharedDbUsers().map(describeSharedDbUser),
-    ...reach
-      .allowsBeforeDenies()
-      .filter(({ deny }) => !unreached.has(deny.index))
-      .map(describeAllowBeforeDeny),
-    ...protectedRenderings(rules, protectedDbUsers),
-    ...unused,
-    ...unneededGroups(rules, protectedDbUsers),
-  ];
-}
-
-function describeSharedDbUser({ rules: [a, b], dbUser, cluster, principals }: SharedDbUser) {
-  return `${label(a)} and ${label(b)} can both issue db user "${dbUser}" on ${cluster}, to different principals: ${principals[0]} (by ${label(a)}) and ${principals[1]} (by ${label(b)})`;
-}
-
-function describeAllowBeforeDeny({ allow, deny, example }: AllowBeforeDeny) {
-  return `${label(allow)} decides part of what the later deny rule ${label(deny)} names, so that rule never refuses it: ${label(allow)} decides ${example}`;
+  // The exact checks search automata: only where the quick tests leave something to find.
+  const exactChecksNeeded =
+    sharingCandidates(rules).length > 0 ||
+    straddleCandidates(rules).some(([, deny]) => !unreached.has(deny.index));
+  return {
+    warnings: [
+      ...shadowed.map(({ warning }) => warning),
+      ...(exactChecksNeeded && exact ? exact(rules, protectedDbUsers, unreached) : []),
+      ...protectedRenderings(rules, protectedDbUsers),
+      ...unused,
+      ...unneededGroups(rules, protectedDbUsers),
+    ],
+    exactChecksNeeded,
+  };
 }
 
 interface Filed {

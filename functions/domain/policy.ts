@@ -7,6 +7,7 @@ import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
 import { nameProblem } from './names.js';
 import { policyWarnings } from './policy-warnings.js';
 import { indexPrincipals } from './principal-index.js';
+import type { ExactChecks } from './rule-reach.js';
 import { type Target, targetProblems } from './targets.js';
 import './zod-messages.js';
 
@@ -235,6 +236,11 @@ export interface PolicyReview {
   readonly policy: Policy | undefined;
   readonly problems: readonly PolicyProblem[];
   readonly warnings: readonly string[];
+  /**
+   * Whether the exact checks (rule-reach.ts) have something to search in this policy, when they
+   * were not given: then their warnings are missing from `warnings`.
+   */
+  readonly exactChecksPending?: boolean;
 }
 
 /** Whether a policy file is written as JSON (by its name) rather than YAML. */
@@ -256,8 +262,8 @@ export function parsePolicyJson(text: string): { document: unknown } | { problem
 }
 
 /** Validates and compiles a parsed policy document; throws PolicyError naming every problem. */
-export function policyFromDocument(document: unknown, file: string): Policy {
-  const { policy, problems } = reviewPolicyDocument(document);
+export function policyFromDocument(document: unknown, file: string, exact?: ExactChecks): Policy {
+  const { policy, problems } = reviewPolicyDocument(document, exact);
   if (policy === undefined) throw new PolicyError(file, problems);
   return policy;
 }
@@ -267,7 +273,7 @@ export function policyFromDocument(document: unknown, file: string): Policy {
  * field is checked on its own, so one mistake never hides another, and the warnings are computed
  * from whatever rules could be read.
  */
-export function reviewPolicyDocument(raw: unknown): PolicyReview {
+export function reviewPolicyDocument(raw: unknown, exact?: ExactChecks): PolicyReview {
   const problems: PolicyProblem[] = [];
   // The rule's label is worked out only when there is a problem to report.
   const at =
@@ -328,8 +334,14 @@ export function reviewPolicyDocument(raw: unknown): PolicyReview {
       dbGroups: rule.dbGroups,
     }),
   }));
-  const warnings = policyWarnings(outlines, protectedDbUsers, [...targets.keys()]);
-  if (problems.length > 0) return { policy: undefined, problems, warnings };
+  const { warnings, exactChecksNeeded } = policyWarnings(
+    outlines,
+    protectedDbUsers,
+    [...targets.keys()],
+    exact,
+  );
+  const exactChecksPending = exactChecksNeeded && exact === undefined;
+  if (problems.length > 0) return { policy: undefined, problems, warnings, exactChecksPending };
 
   const firstMatch = indexPrincipals(compiled.map(({ principals }) => principals));
   return {
@@ -342,6 +354,7 @@ export function reviewPolicyDocument(raw: unknown): PolicyReview {
     },
     problems,
     warnings,
+    exactChecksPending,
   };
 }
 

@@ -22,9 +22,15 @@ export interface UpstreamCredential {
   readonly expiration?: Date;
 }
 
+/**
+ * Every port takes the request's deadline: when it aborts, the call and its retries end with
+ * an error.
+ */
+export type Deadline = AbortSignal | undefined;
+
 /** Issues a temporary database password for a grant. */
 export interface CredentialIssuer {
-  issue(request: IssueRequest): Promise<UpstreamCredential>;
+  issue(request: IssueRequest, deadline?: Deadline): Promise<UpstreamCredential>;
 }
 
 /** Where a target listens, and its admin user when Redshift reports one. */
@@ -36,7 +42,7 @@ export interface TargetDescription {
 
 /** Looks up a target's endpoint (and admin user). */
 export interface TargetDirectory {
-  describe(target: Target): Promise<TargetDescription>;
+  describe(target: Target, deadline?: Deadline): Promise<TargetDescription>;
 }
 
 /** What Step Functions says about an execution. */
@@ -57,9 +63,9 @@ export interface HistoryEvent {
 
 /** Describes a Step Functions execution and reads its history. */
 export interface ExecutionLookup {
-  describe(executionArn: string): Promise<ExecutionDescription>;
+  describe(executionArn: string, deadline?: Deadline): Promise<ExecutionDescription>;
   /** The execution's history events, newest first, read as they are consumed. */
-  newestEvents(executionArn: string): AsyncIterable<HistoryEvent>;
+  newestEvents(executionArn: string, deadline?: Deadline): AsyncIterable<HistoryEvent>;
 }
 
 /** A password sealed for the execution history: base64 ciphertext and the key that made it. */
@@ -70,7 +76,11 @@ export interface SealedPassword {
 
 /** Encrypts a task's password under an encryption context only its consumer can match. */
 export interface TaskOutputEncryptor {
-  encrypt(password: string, context: Readonly<Record<string, string>>): Promise<SealedPassword>;
+  encrypt(
+    password: string,
+    context: Readonly<Record<string, string>>,
+    deadline?: Deadline,
+  ): Promise<SealedPassword>;
 }
 
 /** One audit line per decision. Never carries the password. */

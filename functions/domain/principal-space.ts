@@ -1,4 +1,4 @@
-import { globMatches, splitArn } from './arn-like.js';
+import { canStartWith, globMatches, splitArn } from './arn-like.js';
 import type { TemplateVariable } from './identity.js';
 
 /**
@@ -350,17 +350,6 @@ const globFor = (source: string) => {
   }
   return glob;
 };
-
-/** Whether some string `glob` matches starts with `prefix`. */
-export function canStartWith(glob: string, prefix: string): boolean {
-  for (let i = 0; i < prefix.length; i += 1) {
-    const token = glob[i];
-    if (token === undefined) return false;
-    if (token === '*') return true;
-    if (token !== '?' && token !== prefix[i]) return false;
-  }
-  return true;
-}
 
 /** Whether `pattern` could match some principal of `kind` (a quick test: never no wrongly). */
 export function mayMatchKind(pattern: string, kind: PrincipalKind): boolean {

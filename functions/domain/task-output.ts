@@ -1,6 +1,6 @@
 import type { TaskResult } from '../contract.js';
 import { InternalError } from './errors.js';
-import type { TaskOutputEncryptor } from './ports.js';
+import type { Deadline, TaskOutputEncryptor } from './ports.js';
 import type { Issuance } from './vend.js';
 
 /**
@@ -12,12 +12,13 @@ export async function taskResult(
   { credentials }: Issuance,
   executionArn: string,
   encryptor: TaskOutputEncryptor | undefined,
+  deadline?: Deadline,
 ): Promise<TaskResult> {
   const { dbPassword, expiration, ...rest } = credentials;
   const output = { ...rest, expiration: expiration.toISOString(), executionArn };
   if (encryptor === undefined) {
     throw new InternalError({ cause: new Error('TASK_OUTPUT_KEY_ID is not set') });
   }
-  const { ciphertext, keyId } = await encryptor.encrypt(dbPassword, { executionArn });
+  const { ciphertext, keyId } = await encryptor.encrypt(dbPassword, { executionArn }, deadline);
   return { ...output, encryptedPassword: ciphertext, keyId };
 }

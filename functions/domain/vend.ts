@@ -4,7 +4,7 @@ import { AccessDeniedError, type PolicyError, UpstreamError, VendorError } from 
 import type { Principal } from './identity.js';
 import { type IssuingPorts, issueCredentials } from './issue.js';
 import type { Policy } from './policy.js';
-import type { AuditSink } from './ports.js';
+import type { AuditSink, Deadline } from './ports.js';
 import { parseCredentialsRequest } from './request.js';
 
 /**
@@ -30,6 +30,8 @@ export interface CredentialsCall {
   /** The request fields; may throw InvalidRequestError (a body that is not JSON). */
   readonly readRequest: () => unknown;
   readonly requestId: string;
+  /** Ends the request's AWS calls when its time runs out. */
+  readonly deadline?: Deadline;
 }
 
 /** A credential issued under a grant, as handed to the step that delivers it to the caller. */
@@ -57,7 +59,7 @@ export async function vendCredentials<Delivered>(
     principal = await call.identify();
     const request = parseCredentialsRequest(call.readRequest());
     grant = authorize(deps.policy, principal, request);
-    const credentials = await issueCredentials(deps, grant);
+    const credentials = await issueCredentials(deps, grant, undefined, call.deadline);
     const delivered = await deliver({ grant, credentials });
     deps.audit({
       decision: 'issued',

@@ -1,4 +1,5 @@
 import { reviewPolicy } from '../../functions/domain/policy-text.js';
+import { exactWarnings } from '../../functions/domain/rule-reach.js';
 import { lineLocator } from './locate.js';
 
 /**
@@ -10,7 +11,7 @@ export function check(
   text: string,
   strict: boolean,
 ): { output: string; code: number } {
-  const review = reviewPolicy(text, file);
+  const review = reviewPolicy(text, file, exactWarnings);
   const { problems, warnings } = review;
   const lineOf = lineLocator(text);
   const at = (field: string) => `${file}:${lineOf(field) ?? 1}`;

@@ -153,6 +153,39 @@ describe('loadPolicyOrFailClosed', () => {
       },
       /rules\[1\] \(etl\) is never reached/,
     ],
+    [
+      'two rules issuing one db user',
+      {
+        version: 1,
+        targets: TARGETS,
+        rules: [
+          RULE,
+          {
+            ...RULE,
+            name: 'people',
+            principals: ['arn:aws:iam::123456789012:user/*'],
+            dbUser: 'etl_${userName}',
+          },
+        ],
+      },
+      /^rules\[0\] \(etl\) and rules\[1\] \(people\) can both issue db user "etl_etl-" on cluster examplecluster/,
+    ],
+    [
+      'an allow rule deciding part of a later deny',
+      {
+        version: 1,
+        targets: TARGETS,
+        rules: [
+          RULE,
+          {
+            name: 'no-contractors',
+            principals: ['arn:aws:iam::123456789012:role/*-contractor'],
+            effect: 'deny',
+          },
+        ],
+      },
+      /^rules\[0\] \(etl\) decides part of what the later deny rule rules\[1\] \(no-contractors\) names/,
+    ],
   ])('loads %s with a warning', async (name, content, warning) => {
     const file = policyFile(name.replace(/\W+/g, '-'), content);
 

@@ -9,6 +9,7 @@ import {
   ungrantedTargets,
 } from '../../../functions/domain/policy.js';
 import { parsePolicy, reviewPolicy } from '../../../functions/domain/policy-text.js';
+import { exactWarnings } from '../../../functions/domain/rule-reach.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },
@@ -687,6 +688,7 @@ describe('parsePolicy warnings', () => {
         },
       ]),
       'p.yaml',
+      exactWarnings,
     );
 
     expect(policy.warnings).toEqual([
@@ -707,6 +709,7 @@ describe('parsePolicy warnings', () => {
         },
       ]),
       'p.yaml',
+      exactWarnings,
     );
 
     expect(policy.warnings).toEqual([]);

@@ -5,7 +5,8 @@ import { decide } from '../../../functions/domain/decide.js';
 import { principalFromStateMachineArn } from '../../../functions/domain/execution.js';
 import { type Principal, principalFromArn } from '../../../functions/domain/identity.js';
 import { type Policy, reviewPolicyDocument } from '../../../functions/domain/policy.js';
-import { type ReachRule, RuleReach } from '../../../functions/domain/rule-reach.js';
+import type { ReachRule } from '../../../functions/domain/reach-candidates.js';
+import { RuleReach } from '../../../functions/domain/rule-reach.js';
 
 // The exact checks held to brute force: small policies over a small world of principals, each
 // decided by the code the functions run.
