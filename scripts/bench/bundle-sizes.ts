@@ -13,7 +13,7 @@ import { kb } from './stats.js';
  */
 export const BUDGET_BYTES: Readonly<Record<string, number>> = {
   'credentials-api': 330_463,
-  'credentials-task': 383_169,
+  'credentials-task': 396_134,
 };
 
 /** Bundle sizes, and what weighs most in each (esbuild's metafile). */
