@@ -28,15 +28,13 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
         identify: () => callerPrincipal(event, dependencies.api),
         readRequest: () => readJsonBody(event),
         requestId,
-        deadline: deadline.signal,
+        deadline: deadline,
       },
       ({ credentials }) => credentialsResponse(credentials),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
     return errorResponse(error, requestId);
-  } finally {
-    deadline.end();
   }
 };
 

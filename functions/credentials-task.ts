@@ -36,20 +36,17 @@ const lambdaHandler = async (payload: unknown, context: Context): Promise<TaskRe
           executionPrincipal(
             dependencies.executions,
             { executionArn: task().executionArn, functionArn: context.invokedFunctionArn },
-            deadline.signal,
+            deadline,
           ),
         readRequest: () => task().request,
         requestId: context.awsRequestId,
-        deadline: deadline.signal,
+        deadline: deadline,
       },
-      (issuance) =>
-        taskResult(issuance, task().executionArn, dependencies.encryptor, deadline.signal),
+      (issuance) => taskResult(issuance, task().executionArn, dependencies.encryptor, deadline),
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });
     throw taskError(error);
-  } finally {
-    deadline.end();
   }
 };
 

@@ -1,7 +1,7 @@
 import { EncryptCommand, type EncryptCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
 import { UpstreamError } from '../domain/errors.js';
 import type { TaskOutputEncryptor } from '../domain/ports.js';
-import { within } from './request-deadline.js';
+import { beforeDeadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Encrypts task passwords with KMS under `keyId` (TASK_OUTPUT_KEY_ID). */
@@ -10,13 +10,15 @@ export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncrypto
     async encrypt(password, context, deadline) {
       let encrypted: EncryptCommandOutput;
       try {
-        encrypted = await kms.send(
-          new EncryptCommand({
-            KeyId: keyId,
-            Plaintext: Buffer.from(password, 'utf8'),
-            EncryptionContext: { ...context },
-          }),
-          within(deadline),
+        encrypted = await beforeDeadline(
+          kms.send(
+            new EncryptCommand({
+              KeyId: keyId,
+              Plaintext: Buffer.from(password, 'utf8'),
+              EncryptionContext: { ...context },
+            }),
+          ),
+          deadline,
         );
       } catch (error) {
         throw upstreamFailure('Encrypt', error, 'KMS');

@@ -2,7 +2,7 @@ import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { VendorError } from '../domain/errors.js';
 import type { CredentialIssuer } from '../domain/ports.js';
 import { issuingClusterIdentifier } from '../domain/targets.js';
-import { within } from './request-deadline.js';
+import { beforeDeadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 import { upstreamFailure } from './upstream-failure.js';
 
@@ -16,16 +16,18 @@ export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
     async issue({ target, dbUser, database, dbGroups, durationSeconds, autoCreate }, deadline) {
       try {
         const redshift = await clients.redshift(target, deadline);
-        const reply = await redshift.send(
-          new GetClusterCredentialsCommand({
-            ClusterIdentifier: issuingClusterIdentifier(target),
-            DbUser: dbUser,
-            DbName: database,
-            ...(dbGroups.length > 0 && { DbGroups: [...dbGroups] }),
-            DurationSeconds: durationSeconds,
-            AutoCreate: autoCreate,
-          }),
-          within(deadline),
+        const reply = await beforeDeadline(
+          redshift.send(
+            new GetClusterCredentialsCommand({
+              ClusterIdentifier: issuingClusterIdentifier(target),
+              DbUser: dbUser,
+              DbName: database,
+              ...(dbGroups.length > 0 && { DbGroups: [...dbGroups] }),
+              DurationSeconds: durationSeconds,
+              AutoCreate: autoCreate,
+            }),
+          ),
+          deadline,
         );
         return { dbUser: reply.DbUser, dbPassword: reply.DbPassword, expiration: reply.Expiration };
       } catch (error) {

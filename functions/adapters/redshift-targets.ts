@@ -5,7 +5,7 @@ import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
 import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';
-import { within } from './request-deadline.js';
+import { beforeDeadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 
 /**
@@ -61,9 +61,9 @@ async function firstCluster(
   deadline: Deadline,
 ) {
   const redshift = await clients.redshift(target, deadline);
-  const reply = await redshift.send(
-    new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier }),
-    within(deadline),
+  const reply = await beforeDeadline(
+    redshift.send(new DescribeClustersCommand({ ClusterIdentifier: clusterIdentifier })),
+    deadline,
   );
   return reply.Clusters?.[0];
 }
@@ -82,9 +82,9 @@ async function describeWorkgroup(
   });
   let workgroup: GetWorkgroupCommandOutput['workgroup'];
   try {
-    ({ workgroup } = await serverless.send(
-      new GetWorkgroupCommand({ workgroupName }),
-      within(deadline),
+    ({ workgroup } = await beforeDeadline(
+      serverless.send(new GetWorkgroupCommand({ workgroupName })),
+      deadline,
     ));
   } catch (error) {
     throw rethrown(error, 'GetWorkgroup', 'Redshift Serverless');
@@ -97,9 +97,9 @@ async function describeWorkgroup(
   }
   let adminUser: string | undefined;
   try {
-    const { namespace } = await serverless.send(
-      new GetNamespaceCommand({ namespaceName: workgroup.namespaceName }),
-      within(deadline),
+    const { namespace } = await beforeDeadline(
+      serverless.send(new GetNamespaceCommand({ namespaceName: workgroup.namespaceName })),
+      deadline,
     );
     adminUser = namespace?.adminUsername;
   } catch (error) {

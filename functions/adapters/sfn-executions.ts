@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { AccessDeniedError } from '../domain/errors.js';
 import type { ExecutionLookup, HistoryEvent } from '../domain/ports.js';
-import { within } from './request-deadline.js';
+import { beforeDeadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Step Functions answers that mean "not this caller", as opposed to "Step Functions failed". */
@@ -43,9 +43,9 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
   return {
     async describe(executionArn, deadline) {
       try {
-        const { status, stateMachineArn } = await sfn.send(
-          new DescribeExecutionCommand({ executionArn }),
-          within(deadline),
+        const { status, stateMachineArn } = await beforeDeadline(
+          sfn.send(new DescribeExecutionCommand({ executionArn })),
+          deadline,
         );
         return { status, stateMachineArn };
       } catch (error) {
@@ -57,14 +57,16 @@ export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
       do {
         let events: SfnHistoryEvent[];
         try {
-          ({ events = [], nextToken } = await sfn.send(
-            new GetExecutionHistoryCommand({
-              executionArn,
-              reverseOrder: true,
-              maxResults: PAGE_SIZE,
-              ...(nextToken !== undefined && { nextToken }),
-            }),
-            within(deadline),
+          ({ events = [], nextToken } = await beforeDeadline(
+            sfn.send(
+              new GetExecutionHistoryCommand({
+                executionArn,
+                reverseOrder: true,
+                maxResults: PAGE_SIZE,
+                ...(nextToken !== undefined && { nextToken }),
+              }),
+            ),
+            deadline,
           ));
         } catch (error) {
           throw refusalOrFailure('GetExecutionHistory', error);

@@ -2,7 +2,7 @@ import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { UpstreamError } from '../domain/errors.js';
 import type { Deadline } from '../domain/ports.js';
-import { within } from './request-deadline.js';
+import { beforeDeadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** A role in another account (or the same one) the vendor assumes to reach a target. */
@@ -41,13 +41,15 @@ export function stsRoleCredentials(
     const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     let reply: AssumeRoleCommandOutput;
     try {
-      reply = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: ROLE_SESSION_NAME,
-          ...(externalId !== undefined && { ExternalId: externalId }),
-        }),
-        within(deadline),
+      reply = await beforeDeadline(
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: ROLE_SESSION_NAME,
+            ...(externalId !== undefined && { ExternalId: externalId }),
+          }),
+        ),
+        deadline,
       );
     } catch (error) {
       throw upstreamFailure('AssumeRole', error, 'STS', `role ${roleArn}`);

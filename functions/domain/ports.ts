@@ -23,10 +23,10 @@ export interface UpstreamCredential {
 }
 
 /**
- * Every port takes the request's deadline: when it aborts, the call and its retries end with
- * an error.
+ * Every port takes the request's deadline (epoch milliseconds): a call still unanswered then
+ * fails, its retries included.
  */
-export type Deadline = AbortSignal | undefined;
+export type Deadline = number | undefined;
 
 /** Issues a temporary database password for a grant. */
 export interface CredentialIssuer {

@@ -1,5 +1,9 @@
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redshiftIssuer } from '../../functions/adapters/redshift-issuer.js';
 import { ANSWER_MARGIN_MS } from '../../functions/adapters/request-deadline.js';
+import { targetClients } from '../../functions/adapters/target-clients.js';
+import { createRedshiftClient } from '../../functions/commons/clients/redshift.js';
 import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
 import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '../support/lambda.js';
 
@@ -11,6 +15,7 @@ const LAMBDA_TIMEOUT_MS = 15_000;
 
 let stub: RedshiftStub;
 let handle: Awaited<ReturnType<typeof loadApiHandler>>;
+const never = () => Promise.reject(new Error('not used: the target is in this account'));
 const errorCode = (body: string) => (JSON.parse(body) as { error?: { code: string } }).error?.code;
 
 beforeAll(async () => {
@@ -121,4 +126,30 @@ describe('upstream faults through the real SDK', () => {
     expect(elapsed).toBeLessThan(remainingMs);
     expect(stub.requests()).toBeLessThan(3);
   }, 30_000);
+});
+
+describe('the request deadline and the SDK', () => {
+  it('keeps the SDK’s middleware cache: calls under a deadline pass no per-call options', async () => {
+    stub.reply(() => ({ credentials: { password: PASSWORD, expiresInSeconds: 900 } }));
+    const redshift = createRedshiftClient({ endpoint: stub.endpoint } as never);
+    const issuer = redshiftIssuer(
+      targetClients(redshift, { redshift: createRedshiftClient, serverless: never }, never),
+    );
+    const request = {
+      target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+      dbUser: 'reporting',
+      database: 'exampledb',
+      dbGroups: [],
+      durationSeconds: 900,
+      autoCreate: false,
+    };
+
+    await issuer.issue(request, Date.now() + 5_000);
+    await issuer.issue(request, Date.now() + 5_000);
+
+    // The client files each command's resolved middleware here, and drops it for a call with options.
+    const { handlers } = redshift as unknown as { handlers?: WeakMap<object, unknown> };
+    expect(handlers?.has(GetClusterCredentialsCommand)).toBe(true);
+    redshift.destroy();
+  });
 });
