@@ -96,8 +96,12 @@ export function candidatePairs(rules: readonly ReachRule[]): [ReachRule, ReachRu
     const template = rule.dbUser as DbUserTemplate;
     if (template.variables.size === 0) {
       const name = template.source.toLowerCase();
-      for (const other of fixed.get(name) ?? []) pairs.push([other, rule]);
-      fixed.set(name, [...(fixed.get(name) ?? []), rule]);
+      const owners = fixed.get(name);
+      if (owners === undefined) fixed.set(name, [rule]);
+      else {
+        for (const other of owners) pairs.push([other, rule]);
+        owners.push(rule);
+      }
     } else {
       templated.push(rule);
     }
