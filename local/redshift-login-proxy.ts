@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
+import { listenOnLoopback } from './loopback-server.js';
 import type { LocalDatabase } from './postgres.js';
 
 /**
@@ -120,14 +119,11 @@ export async function startRedshiftLoginProxy(
       }
     })();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: listening.endpoint,
     close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
+      await listening.close();
       await admin.end();
     },
   };

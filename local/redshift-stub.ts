@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * A loopback HTTP server that speaks Redshift's Query protocol (form-encoded POST, XML answers)
@@ -102,19 +101,12 @@ export async function startRedshiftStub(): Promise<RedshiftStub> {
   });
   // Keep-alive longer than any client's idle time, as AWS endpoints do.
   server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...(await listenOnLoopback(server)),
     requests: () => count,
     reply: (next) => {
       count = 0;
       behaviour = next;
-    },
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
     },
   };
 }

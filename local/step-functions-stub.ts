@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 import { SetupError } from './setup-error.js';
 
 /**
@@ -85,16 +84,7 @@ export async function startStepFunctionsStub(upstream: string): Promise<StepFunc
       reply(response, 500, { __type: 'InternalFailure', message: String(error) });
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 /** Gives the stub at `endpoint` the history (oldest first) of `executionArn`. */
