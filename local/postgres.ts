@@ -116,12 +116,21 @@ export async function startPostgres(port?: number): Promise<LocalDatabase> {
     await client.connect();
     return client;
   };
+  const exited = once(server, 'exit');
+  const running = () => server.exitCode === null && server.signalCode === null;
+  // Whatever ends this process (Ctrl-C reaches the server too, and may end it first), the data
+  // folder, with the local CA's private key, goes with it.
+  const removeFolder = () => rmSync(folder, { recursive: true, force: true });
+  const lastResort = () => {
+    if (running()) server.kill('SIGKILL');
+    removeFolder();
+  };
+  process.once('exit', lastResort);
   const stop = async () => {
-    if (server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
-    rmSync(folder, { recursive: true, force: true });
+    if (running()) server.kill('SIGTERM');
+    await exited;
+    removeFolder();
+    process.removeListener('exit', lastResort);
   };
   for (let attempt = 0; ; attempt += 1) {
     try {

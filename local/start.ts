@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readPolicyFile } from '../functions/adapters/policy-file.js';
 import { seedDatabase } from './database-seed.js';
 import { prepareLocalAws } from './emulator.js';
+import { ENVIRONMENT_FILE } from './environment-file.js';
 import { type ApiHandler, LOCAL_API, startGateway } from './gateway.js';
 import { DEFAULT_IDENTITIES_FILE, loadIdentities } from './identities.js';
 import { type LocalDatabase, startPostgres } from './postgres.js';
@@ -70,14 +72,21 @@ await runTool('npm start', async () => {
       onRequest: (line) => console.error(`[gateway] ${line}`),
     });
 
-    const stop = async (signal: string) => {
-      console.error(`\n${signal}: stopping`);
-      await gateway.close();
-      await stopAll();
-      process.exit(0);
+    const forgetEnvironment = () => rmSync(ENVIRONMENT_FILE, { force: true });
+    process.once('exit', forgetEnvironment);
+    let stopping: Promise<void> | undefined;
+    const stop = (signal: string) => {
+      // Ctrl-C reaches every process of the group: npm and tsx pass on a SIGTERM of their own
+      // while this one stops, which must not cut the stopping short.
+      stopping ??= (async () => {
+        console.error(`\n${signal}: stopping`);
+        await gateway.close();
+        await stopAll();
+        process.exit(0);
+      })();
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
 
     const [example] = identities.values();
     const environment = [
@@ -90,6 +99,9 @@ await runTool('npm start', async () => {
           ]
         : []),
     ];
+    // One file a second terminal sources, written anew at every start (ports and CA change).
+    mkdirSync(dirname(ENVIRONMENT_FILE), { recursive: true });
+    writeFileSync(ENVIRONMENT_FILE, `${environment.join('\n')}\n`);
     console.log(
       [
         `redshift-credential-vendor ready: POST ${gateway.url}/credentials (region ${region}, policy ${process.env.POLICY_FILE}, identities ${identitiesFile}, AWS emulator ${aws.endpoint}${database ? `, database 127.0.0.1:${database.port}` : ''})`,
@@ -101,10 +113,12 @@ await runTool('npm start', async () => {
         `    --user "${example?.accessKeyId}:${example?.secretAccessKey}" \\`,
         `    -H 'content-type: application/json' -d '{"durationSeconds": 900}'`,
         '',
-        'Or, in another terminal, the redshift-credentials CLI with this environment:',
+        `Or, in another terminal, the redshift-credentials CLI with this environment (also in ${ENVIRONMENT_FILE}):`,
+        '',
+        `  . ${ENVIRONMENT_FILE}`,
+        `  npx redshift-credentials psql -- -c 'select current_user'`,
         '',
         ...environment.map((line) => `  ${line}`),
-        `  npx redshift-credentials psql -- -c 'select current_user'`,
         '',
       ].join('\n'),
     );

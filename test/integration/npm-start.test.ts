@@ -1,14 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // `npm start` as a user runs it, in a copy of the repository (it builds its own dist/), stopped
-// with Ctrl-C or with SIGTERM sent to the npm process alone: nothing it started may outlive it.
-const SKIPPED = new Set(['node_modules', '.git', 'dist', 'bench', 'coverage']);
+// with Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or with SIGTERM sent to
+// the npm process alone: nothing it started may outlive it, not even a temp folder.
+const SKIPPED = new Set(['node_modules', '.git', 'dist', 'bench', 'coverage', '.local']);
 
 function copyOfRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), 'vendor-start-'));
@@ -42,8 +43,11 @@ function processesIn(group: number): string[] {
     .map((fields) => fields.slice(3).join(' '));
 }
 
-describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stopped with %s', (signal) => {
-  it('leaves no process and no listening port behind', async () => {
+describe.each([
+  ['Ctrl-C', 'SIGINT', 'group'],
+  ['SIGTERM to npm', 'SIGTERM', 'npm'],
+] as const)('npm start stopped with %s', (_, signal, target) => {
+  it('leaves no process, no listening port and no file behind', async () => {
     const copy = copyOfRepository();
     // Its own process group, so whatever it starts can be found afterwards.
     const npm = spawn('npm', ['start'], {
@@ -65,14 +69,24 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('npm start stopped with %s', (sign
       ...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)|database 127\.0\.0\.1:(\d+)/g),
     ].map(([, http, database]) => Number(http ?? database));
     const group = npm.pid ?? 0;
+    const environmentFile = join(copy, '.local/env.sh');
+    const environment = readFileSync(environmentFile, 'utf8');
+    const databaseFolder = dirname(
+      /PGSSLROOTCERT=(\S+)/.exec(environment)?.[1] ?? '/nowhere/ca.crt',
+    );
+    const wasThere = existsSync(databaseFolder);
 
-    process.kill(npm.pid ?? 0, signal);
+    process.kill(target === 'group' ? -group : group, signal);
     await exited;
     await new Promise((wait) => setTimeout(wait, 1_000));
 
     expect(output).toMatch(/ready: POST/);
+    expect(environment).toContain(`AWS_ENDPOINT_URL_SFN=`);
     expect(ports.length).toBeGreaterThanOrEqual(3);
     expect(processesIn(group)).toEqual([]);
     for (const port of new Set(ports)) expect(await listening(port)).toBe(false);
+    expect(wasThere).toBe(true);
+    expect(existsSync(databaseFolder)).toBe(false);
+    expect(existsSync(environmentFile)).toBe(false);
   }, 120_000);
 });
