@@ -74,19 +74,19 @@ await runTool('npm start', async () => {
 
     const forgetEnvironment = () => rmSync(ENVIRONMENT_FILE, { force: true });
     process.once('exit', forgetEnvironment);
-    let stopping: Promise<void> | undefined;
-    const stop = (signal: string) => {
-      // Ctrl-C reaches every process of the group: npm and tsx pass on a SIGTERM of their own
-      // while this one stops, which must not cut the stopping short.
-      stopping ??= (async () => {
-        console.error(`\n${signal}: stopping`);
-        await gateway.close();
-        await stopAll();
-        process.exit(0);
-      })();
+    let stopping = false;
+    const stop = async (signal: string) => {
+      // Ctrl-C reaches every process of the group: npm passes on a signal of its own while this
+      // one stops, which must not start the stopping again or cut it short.
+      if (stopping) return;
+      stopping = true;
+      console.error(`\n${signal}: stopping`);
+      await gateway.close();
+      await stopAll();
+      process.exit(0);
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
 
     const [example] = identities.values();
     const environment = [

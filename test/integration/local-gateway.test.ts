@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalIdentity } from '../../local/identities.js';
@@ -14,7 +13,7 @@ import {
 
 // `npm start` as a new user runs it, called with the real curl binary (an independent SigV4
 // implementation): the gateway must accept what AWS would accept and refuse what AWS would refuse.
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const reportingUser = localIdentity(':user/services/reporting-daily');
 const etlSession = localIdentity(':assumed-role/etl-loader/local-session');
 const unmappedUser = localIdentity(':user/alice');
@@ -105,19 +104,6 @@ describe('npm start: the local SigV4 gateway', () => {
     expect(response.status).toBe(403);
     expect(json(response.body)).toMatchObject({ error: { code: 'AccessDenied' } });
     await expect.poll(auditLines).toBe(before + 1);
-  });
-
-  it("runs the README's quick-start curl command word for word", async () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const command = /<!-- quick-start-curl -->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    expect(command).toContain('curl');
-
-    const { stdout } = await run('bash', [
-      '-c',
-      command.replaceAll('http://127.0.0.1:3000', vendor.url),
-    ]);
-
-    expect(json(stdout)).toMatchObject({ dbUser: 'IAM:reporting', target: 'analytics' });
   });
 
   it("accepts curl's signed request replayed unchanged (the control for the tampering tests below)", async () => {

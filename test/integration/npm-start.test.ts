@@ -1,23 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { copyOfRepository } from '../support/repository-copy.js';
 
 // `npm start` as a user runs it, in a copy of the repository (it builds its own dist/), stopped
 // with Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or with SIGTERM sent to
 // the npm process alone: nothing it started may outlive it, not even a temp folder.
-const SKIPPED = new Set(['node_modules', '.git', 'dist', 'bench', 'coverage', '.local']);
-
-function copyOfRepository(): string {
-  const copy = mkdtempSync(join(tmpdir(), 'vendor-start-'));
-  cpSync('.', copy, { recursive: true, filter: (source) => !SKIPPED.has(source) });
-  symlinkSync(resolve('node_modules'), join(copy, 'node_modules'));
-  return copy;
-}
-
 /** Whether something accepts connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((done) => {

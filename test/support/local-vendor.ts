@@ -18,8 +18,12 @@ export interface LocalVendor {
   stop(): Promise<number | null>;
 }
 
-export async function startLocalVendor(env: Record<string, string>): Promise<LocalVendor> {
+export async function startLocalVendor(
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): Promise<LocalVendor> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -218,6 +218,15 @@ describe('template.yaml', () => {
     for (const [, group] of logGroups) expect(group.Properties?.RetentionInDays).toBeDefined();
   });
 
+  it('keeps the audit and access logs when the stack is deleted or they are replaced', () => {
+    for (const id of ['CredentialsApiLogGroup', 'CredentialsTaskLogGroup', 'ApiAccessLogGroup']) {
+      expect(template.Resources[id]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+  });
+
   it('grants the Redshift credential actions only on the listed clusters and workgroups', () => {
     const granted = statements({
       RedshiftClusterIdentifiers: ['examplecluster', 'prod-dwh'],
