@@ -6,6 +6,7 @@ import { parsePolicy } from '../functions/domain/policy-text.js';
 import { exactWarnings } from '../functions/domain/rule-reach.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
+import { deploymentGrants } from './policy/config-env.js';
 import { describeExplanation, explain } from './policy/explain.js';
 
 /**
@@ -15,8 +16,9 @@ import { describeExplanation, explain } from './policy/explain.js';
 const DEFAULT_POLICY = 'layers/policy/policy/policy.yaml';
 const USAGE = `usage: npm run policy -- <command> [options] [FILE]   (FILE default ${DEFAULT_POLICY})
 
-  check [FILE] [--strict]
-      every problem and warning; exit 0 valid, 1 invalid (--strict: warnings fail too)
+  check [FILE] [--strict] [--config-env ENV]
+      every problem and warning; exit 0 valid, 1 invalid (--strict: warnings fail too);
+      --config-env: also every target that environment of samconfig.toml would not grant
       e.g. npm run policy -- check --strict
   explain --principal ARN [--request JSON] [--json] [FILE]
       the decision for that caller and request; exit 0 issued, 1 denied
@@ -54,6 +56,7 @@ function run(argv: string[]): number {
       request: { type: 'string' },
       json: { type: 'boolean', default: false },
       cases: { type: 'string' },
+      'config-env': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,7 +69,14 @@ function run(argv: string[]): number {
 
   switch (command) {
     case 'check': {
-      const { output, code } = check(file, readFile(file), values.strict);
+      const environment = values['config-env'];
+      let grants: ReturnType<typeof deploymentGrants> | undefined;
+      try {
+        grants = environment === undefined ? undefined : deploymentGrants(environment);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const { output, code } = check(file, readFile(file), values.strict, grants);
       console.log(output);
       return code;
     }

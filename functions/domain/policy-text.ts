@@ -38,10 +38,18 @@ export function parsePolicyText(
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
     const line = error.mark ? `yaml line ${error.mark.line + 1}` : 'yaml';
+    // Name the key a duplicate is about: the mapping key on the line the parser stopped at.
+    const key = /^\s*(?:- )?([^:#\s][^:#]*?)\s*:/.exec(
+      text.split('\n')[error.mark?.line ?? -1] ?? '',
+    )?.[1];
+    const problem =
+      error.reason === 'duplicated mapping key' && key !== undefined
+        ? `duplicated mapping key "${key}"`
+        : error.reason;
     return {
       problem: {
         policy: undefined,
-        problems: [{ field: `(${line})`, problem: error.reason }],
+        problems: [{ field: `(${line})`, problem }],
         warnings: [],
       },
     };

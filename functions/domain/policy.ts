@@ -5,6 +5,7 @@ import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js'
 import { PolicyError, type PolicyProblem } from './errors.js';
 import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
 import { nameProblem } from './names.js';
+import { unknownField } from './near-miss.js';
 import { policyWarnings } from './policy-warnings.js';
 import { indexPrincipals } from './principal-index.js';
 import type { ExactChecks } from './rule-reach.js';
@@ -95,20 +96,6 @@ interface RuleDocument {
 
 type Report = (field: string, problem: string) => void;
 
-/** The edit distance of two short strings, to suggest the field a misspelt one meant. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /**
  * Checks each field of a section on its own, so that one bad field never hides another:
  * unknown fields (with the known one a near miss probably meant), missing required fields and
@@ -124,10 +111,7 @@ function checkSection(raw: unknown, section: Section, report: Report): Record<st
     // Own fields only: a key such as "constructor" or "__proto__" is unknown like any other.
     const schema = Object.hasOwn(section.fields, key) ? section.fields[key] : undefined;
     if (schema === undefined) {
-      const near = Object.keys(section.fields).find(
-        (name) => distance(key.toLowerCase(), name.toLowerCase()) <= 2,
-      );
-      report('', `unknown field ${key}${near ? ` (did you mean ${near}?)` : ''}`);
+      report('', unknownField(key, Object.keys(section.fields)));
       continue;
     }
     const parsed = schema.safeParse(value);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { CredentialsRequest } from '../contract.js';
 import { InvalidRequestError } from './errors.js';
+import { unknownField } from './near-miss.js';
 import './zod-messages.js';
 
 const Name = z.string().check(z.minLength(1), z.maxLength(128));
@@ -27,15 +28,22 @@ const MAX_MESSAGE_LENGTH = 300;
 export function parseCredentialsRequest(body: unknown): CredentialsRequest {
   const parsed = CredentialsRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  throw invalidRequest(parsed.error.issues);
+  throw invalidRequest(parsed.error.issues, Object.keys(requestFields));
 }
 
-/** An InvalidRequestError naming each field's problem. */
-export function invalidRequest(issues: readonly z.core.$ZodIssue[]): InvalidRequestError {
+/** An InvalidRequestError naming each field's problem, and the field a misspelt one meant. */
+export function invalidRequest(
+  issues: readonly z.core.$ZodIssue[],
+  known: readonly string[],
+): InvalidRequestError {
   const message = issues
     .map((issue) => {
       const field = issue.path.map(String).join('.');
-      return field ? `${field}: ${issue.message}` : issue.message;
+      const problem =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => unknownField(key, known)).join(', ')
+          : issue.message;
+      return field ? `${field}: ${problem}` : problem;
     })
     .join('; ');
   return new InvalidRequestError(truncate(message));

@@ -18,7 +18,8 @@ export function parseTaskPayload(payload: unknown): {
   request: CredentialsRequest;
 } {
   const parsed = TaskPayloadSchema.safeParse(payload);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  if (!parsed.success)
+    throw invalidRequest(parsed.error.issues, Object.keys(TaskPayloadSchema.shape));
   const { executionArn, ...request } = parsed.data;
   return { executionArn, request };
 }

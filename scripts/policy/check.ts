@@ -1,28 +1,38 @@
+import { type Grants, ungrantedTargets } from '../../functions/domain/policy.js';
 import { reviewPolicy } from '../../functions/domain/policy-text.js';
 import { exactWarnings } from '../../functions/domain/rule-reach.js';
 import { lineLocator } from './locate.js';
 
 /**
- * `policy check [FILE] [--strict]`: every problem and warning, each `file:line: kind where: what`;
- * exit 0 when valid, 1 when invalid (or, with --strict, when anything is to be said).
+ * `policy check [FILE] [--strict] [--config-env ENV]`: every problem and warning, each
+ * `file:line: kind where: what`; with `grants` (what an environment of samconfig.toml would
+ * deploy), also every target the deployment would not grant. Exit 0 when valid, 1 when invalid
+ * (or, with --strict, when anything is to be said).
  */
 export function check(
   file: string,
   text: string,
   strict: boolean,
+  grants?: Grants,
 ): { output: string; code: number } {
   const review = reviewPolicy(text, file, exactWarnings);
-  const { problems, warnings } = review;
+  const { warnings } = review;
+  const problems = [
+    ...review.problems,
+    ...(review.policy && grants ? ungrantedTargets(review.policy, grants) : []),
+  ];
   const lineOf = lineLocator(text);
-  const at = (field: string) => `${file}:${lineOf(field) ?? 1}`;
+  // A syntax problem carries its own line; anything else is found by its field.
+  const at = (field: string) =>
+    `${file}:${/^\((?:yaml|json) line (\d+)\)$/.exec(field)?.[1] ?? lineOf(field) ?? 1}`;
   const lines = [
     ...problems.map(
       ({ field, rule, problem }) =>
         `${at(field)}: error ${field}${rule ? ` (rule ${rule})` : ''}: ${problem}`,
     ),
     ...warnings.map((warning) => {
-      const rule = /^rules\[\d+\]/.exec(warning)?.[0] ?? '';
-      return `${at(rule)}: warning ${warning}`;
+      const where = /^(?:rules\[\d+\]|targets\.[\w.-]+?(?= ))/.exec(warning)?.[0] ?? '';
+      return `${at(where)}: warning ${warning}`;
     }),
   ];
   const failed = problems.length > 0 || (strict && warnings.length > 0);

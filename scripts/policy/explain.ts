@@ -71,6 +71,13 @@ export function describeExplanation(explanation: Explanation): string {
     }
   } else {
     lines.push(`DENIED  ${explanation.code}: ${explanation.reason}`);
+    // A role is never a caller itself: its sessions are, and a rule naming the role matches them.
+    const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(explanation.principal);
+    if (role) {
+      lines.push(
+        `        (a role never calls by its own ARN: its sessions do, as arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/SESSION; explain one of those)`,
+      );
+    }
   }
   return lines.join('\n');
 }

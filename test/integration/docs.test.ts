@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +69,23 @@ describe('the documentation', () => {
     );
 
     expect(missing).toEqual([]);
+  });
+
+  it('shows on the policy page an example policy that passes its own strict check', async () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(readFileSync('docs/policy.md', 'utf8'))?.[1];
+    const file = join(mkdtempSync(join(tmpdir(), 'policy-example-')), 'policy.yaml');
+    writeFileSync(file, example ?? '');
+
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/policy.ts',
+      'check',
+      '--strict',
+      file,
+    ]);
+
+    expect(stdout.trim()).toBe(`${file}: 0 problems, 0 warnings — valid`);
   });
 
   it.each(['LICENSE', 'CHANGELOG.md', 'SECURITY.md'])('ships %s', (file) => {

@@ -230,3 +230,48 @@ describe('npm run policy -- check, on who may be whom', () => {
     );
   });
 });
+
+describe('npm run policy -- check --config-env', () => {
+  it('fails where an environment of samconfig.toml would not grant a target, naming it', () => {
+    const { code, stdout } = policy(['check', '--config-env', 'prod']);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'layers/policy/policy/policy.yaml:8: error targets.analytics.clusterIdentifier: "examplecluster" is not one the deployment grants (RedshiftClusterIdentifiers: prod-dwh)',
+    );
+  });
+
+  it('passes where it grants every target, and refuses an environment that does not exist', () => {
+    expect(policy(['check', '--config-env', 'default']).code).toBe(0);
+    expect(policy(['check', '--config-env', 'staging'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^policy: samconfig.toml has no \[staging\] environment/),
+    });
+  });
+});
+
+describe('npm run policy -- explain, with a role ARN', () => {
+  it('says that a role calls as its sessions, and shows the form to explain', () => {
+    const { code, stdout } = policy([
+      'explain',
+      '--principal',
+      'arn:aws:iam::123456789012:role/etl-loader',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'its sessions do, as arn:aws:sts::123456789012:assumed-role/etl-loader/SESSION',
+    );
+  });
+});
+
+describe('npm run policy -- check, on YAML that does not parse', () => {
+  it('reports a duplicated key at its own line, naming it', () => {
+    const file = write('duplicate-key.yaml', `version: 1\n${TARGETS}rules: []\ntargets: {}\n`);
+
+    const { code, stdout } = policy(['check', file]);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${file}:5: error (yaml line 5): duplicated mapping key "targets"`);
+  });
+});

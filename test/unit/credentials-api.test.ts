@@ -402,6 +402,15 @@ describe('credentials-api handler', () => {
       expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
     });
 
+    it('400 InvalidRequest naming the field a misspelt one probably meant', async () => {
+      const response = await handle(restEvent(ETL_ROLE, { durationSecond: 1800 }));
+
+      expectError(response, 400, 'InvalidRequest');
+      expect(JSON.parse(response.body).error.message).toBe(
+        'unknown field durationSecond (did you mean durationSeconds?)',
+      );
+    });
+
     it('400 InvalidRequest for a duration above the rule maximum', async () => {
       handle = await loadApiHandler('test/fixtures/policies/integration.yaml');
 
