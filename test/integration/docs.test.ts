@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { pgEnvironment } from '../../client/connection.js';
 import { type LocalVendor, startLocalVendor } from '../support/local-vendor.js';
 import { copyOfRepository } from '../support/repository-copy.js';
 
@@ -50,6 +52,14 @@ function runnableBlocks(page: string): Runnable[] {
   );
 }
 
+/** The fenced code blocks of a page in one language. */
+function codeBlocks(page: string, language: string): string[] {
+  const text = readFileSync(page, 'utf8');
+  return [...text.matchAll(new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``, 'g'))].map(
+    ([, code = '']) => code,
+  );
+}
+
 /** The relative links of a page (not web addresses, not anchors within it). */
 function relativeLinks(page: string): string[] {
   const text = readFileSync(page, 'utf8').replace(/```[\s\S]*?```/g, '');
@@ -86,6 +96,32 @@ describe('the documentation', () => {
     ]);
 
     expect(stdout.trim()).toBe(`${file}: 0 problems, 0 warnings — valid`);
+  });
+
+  it.each(
+    PAGES.flatMap((page) =>
+      codeBlocks(page, 'python').map((code, i) => [`${page} #${i + 1}`, code]),
+    ),
+  )('shows in %s Python that parses', async (_, code) => {
+    // Python the machine cannot run (no psycopg, SQLAlchemy or Airflow here) is checked for syntax.
+    const checked = run('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())']);
+    checked.child.stdin?.end(code);
+
+    await expect(checked).resolves.toBeDefined();
+  });
+
+  it('shows a dbt profile that reads only variables the CLI’s env format prints', () => {
+    const [profile] = codeBlocks('docs/recipes.md', 'yaml');
+    const read = [...(profile ?? '').matchAll(/env_var\('(\w+)'\)/g)].map(([, name]) => name);
+    const printed = Object.keys(
+      pgEnvironment({ host: 'h', port: 5439, database: 'd', dbUser: 'u', dbPassword: 'p' }),
+    );
+
+    expect(read.length).toBeGreaterThanOrEqual(5);
+    expect(read.filter((name) => !printed.includes(name ?? ''))).toEqual([]);
+    expect(parse(profile ?? '')).toMatchObject({
+      analytics: { outputs: { prod: { type: 'redshift', sslmode: 'verify-full' } } },
+    });
   });
 
   it.each(['LICENSE', 'CHANGELOG.md', 'SECURITY.md'])('ships %s', (file) => {
