@@ -42,7 +42,7 @@ interface Runnable {
 /** The shell blocks a page marks runnable, in the page's order. */
 function runnableBlocks(page: string): Runnable[] {
   const text = readFileSync(page, 'utf8');
-  return [...text.matchAll(/<!-- run(?:: expect (.+?))? -->\n```sh\n([\s\S]*?)```/g)].map(
+  return [...text.matchAll(/<!-- run(?:: expect (.+?))? -->\n```sh\n([\s\S]*?)^```$/gm)].map(
     (match) => ({
       page,
       line: text.slice(0, match.index).split('\n').length,
@@ -170,13 +170,10 @@ describe('the documented commands, run as written', () => {
     120_000,
   );
 
-  it('leaves the clone as the linters found it: what the commands wrote is ignored', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['node_modules/@biomejs/biome/bin/biome', 'check', '--error-on-warnings', '.'],
-      { cwd: copy },
-    );
-
-    expect(stdout).not.toMatch(/error/i);
-  });
+  it('leaves npm test’s static checks green in the clone: what the commands wrote is ignored', async () => {
+    // The rest of npm test builds and runs the suite from test/ alone, which no command touches.
+    for (const script of ['lint', 'typecheck']) {
+      await expect(run('npm', ['run', '--silent', script], { cwd: copy })).resolves.toBeDefined();
+    }
+  }, 120_000);
 });
