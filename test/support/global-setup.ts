@@ -1,3 +1,4 @@
+import './setup-env.js';
 import 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startMoto } from '../../local/moto.js';
