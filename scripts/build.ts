@@ -4,9 +4,6 @@ import { basename, extname } from 'node:path';
 import { type BuildOptions, build, stop } from 'esbuild';
 import { readTemplate } from '../local/template.js';
 
-/** The policy the layer ships, as the functions find it under /opt. */
-export const LAYER_POLICY = 'layers/policy/policy/policy.yaml';
-
 /**
  * `npm run build`: bundles every esbuild function of template.yaml into dist/<name>/index.mjs,
  * with exactly the BuildProperties `sam build` reads from the template (one source of truth).

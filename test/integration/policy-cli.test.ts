@@ -1,18 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // `npm run policy -- <command>`: what a reviewer sees and the exit codes scripts rely on.
 const folder = mkdtempSync(join(tmpdir(), 'policy-cli-'));
 
-function policy(args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/policy.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+function policy(args: string[], cwd = '.') {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', resolve('scripts/policy.ts'), ...args],
+    { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * A project whose layer holds a copy of `policyFile`: the tests of the commands' default file run
+ * there, so the deployer's own policy stays theirs to edit.
+ */
+function projectWithLayerPolicy(policyFile: string): string {
+  const project = mkdtempSync(join(tmpdir(), 'policy-project-'));
+  mkdirSync(join(project, 'layers/policy/policy'), { recursive: true });
+  copyFileSync(policyFile, join(project, 'layers/policy/policy/policy.yaml'));
+  symlinkSync(resolve('node_modules'), join(project, 'node_modules'));
+  return project;
 }
 
 function write(name: string, text: string): string {
@@ -37,8 +50,11 @@ const FAILING_CASES = write(
 );
 
 describe('npm run policy -- check', () => {
-  it('passes the deployable policy, strictly, with exit 0', () => {
-    const { code, stdout } = policy(['check', '--strict']);
+  it('checks the layer’s policy when no file is named, strictly, with exit 0', () => {
+    const { code, stdout } = policy(
+      ['check', '--strict'],
+      projectWithLayerPolicy('local/policy.yaml'),
+    );
 
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('layers/policy/policy/policy.yaml: 0 problems, 0 warnings — valid');
@@ -139,6 +155,7 @@ describe('npm run policy -- explain', () => {
       'explain',
       '--principal',
       'arn:aws:iam::123456789012:user/mallory',
+      'local/policy.yaml',
     ]);
 
     expect(code).toBe(1);
@@ -160,8 +177,14 @@ describe('npm run policy -- explain', () => {
 });
 
 describe('npm run policy -- test', () => {
-  it('runs the deployable policy’s cases, all passing', () => {
-    const { code, stdout } = policy(['test']);
+  it('runs the cases beside the layer’s policy when no file is named', () => {
+    const project = projectWithLayerPolicy('local/policy.yaml');
+    writeFileSync(
+      join(project, 'layers/policy/policy/policy.test.yaml'),
+      'cases:\n  - name: mallory is refused\n    principal: arn:aws:iam::123456789012:user/mallory\n    expect: { decision: denied }\n  - name: a loader gets its user\n    principal: arn:aws:sts::123456789012:assumed-role/etl-loader/run-1\n    expect: { decision: issued, dbUser: etl_etl-loader }\n',
+    );
+
+    const { code, stdout } = policy(['test'], project);
 
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed$/);
@@ -233,17 +256,23 @@ describe('npm run policy -- check, on who may be whom', () => {
 
 describe('npm run policy -- check --config-env', () => {
   it('fails where an environment of samconfig.toml would not grant a target, naming it', () => {
-    const { code, stdout } = policy(['check', '--config-env', 'prod']);
+    // The example cluster under the shipped [prod], which names its own.
+    const { code, stdout } = policy(['check', '--config-env', 'prod', 'local/policy.yaml']);
 
     expect(code).toBe(1);
     expect(stdout).toContain(
-      'layers/policy/policy/policy.yaml:8: error targets.analytics.clusterIdentifier: "examplecluster" is not one the deployment grants (RedshiftClusterIdentifiers: prod-dwh)',
+      'local/policy.yaml:8: error targets.analytics.clusterIdentifier: "examplecluster" is not one the deployment grants (RedshiftClusterIdentifiers: prod-dwh)',
     );
   });
 
   it('passes where it grants every target, and refuses an environment that does not exist', () => {
-    expect(policy(['check', '--config-env', 'default']).code).toBe(0);
-    expect(policy(['check', '--config-env', 'staging'])).toMatchObject({
+    const granted = write(
+      'granted.yaml',
+      `version: 1\n${TARGETS}rules:\n  - name: etl\n    principals: ["arn:aws:iam::123456789012:role/etl-*"]\n    targets: [analytics]\n    dbUser: "etl_\${roleName}"\n`,
+    );
+
+    expect(policy(['check', '--config-env', 'default', granted]).code).toBe(0);
+    expect(policy(['check', '--config-env', 'staging', granted])).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/^policy: samconfig.toml has no \[staging\] environment/),
     });
@@ -256,6 +285,7 @@ describe('npm run policy -- explain, with a role ARN', () => {
       'explain',
       '--principal',
       'arn:aws:iam::123456789012:role/etl-loader',
+      'local/policy.yaml',
     ]);
 
     expect(code).toBe(1);

@@ -212,8 +212,8 @@ describe('loadPolicyOrFailClosed', () => {
 });
 
 describe('readPolicyFile', () => {
-  it('loads the example policy of the layer', async () => {
-    const policy = await readPolicyFile('layers/policy/policy/policy.yaml');
+  it('loads the local stack’s policy', async () => {
+    const policy = await readPolicyFile('local/policy.yaml');
 
     expect(policy.rules.map((rule) => rule.name)).toEqual([
       'etl-roles',
