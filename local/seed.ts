@@ -42,11 +42,9 @@ export const LOCAL_TASK_FUNCTION_ARN =
 /** The task-output key, as `events/env.json` names it in TASK_OUTPUT_KEY_ID. */
 const TASK_OUTPUT_KEY_ALIAS = 'alias/redshift-credential-vendor-task-output';
 
-const emulatorClientConfig = (endpoint: string, region: string) => ({
-  endpoint,
-  region,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
+// Every client here names its credentials: in this repository the SDK's default chain is the
+// functions' environment-only one (see functions/npm-overrides/), not the user's.
+const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 async function createCluster(
   redshift: RedshiftClient,
@@ -75,9 +73,13 @@ async function createCluster(
  * vendor which forgot the role would reach instead.
  */
 async function seedFinanceAccount(endpoint: string, homeRegion: string) {
-  const sts = new STSClient(emulatorClientConfig(endpoint, homeRegion));
+  const sts = new STSClient({
+    endpoint,
+    region: homeRegion,
+    credentials: EMULATOR_CREDENTIALS,
+  });
   const { region, roleArn, externalId, clusterIdentifier, database } = FINANCE_TARGET;
-  const decoy = new RedshiftClient(emulatorClientConfig(endpoint, region));
+  const decoy = new RedshiftClient({ endpoint, region, credentials: EMULATOR_CREDENTIALS });
   try {
     const { Credentials } = await sts.send(
       new AssumeRoleCommand({
@@ -87,7 +89,8 @@ async function seedFinanceAccount(endpoint: string, homeRegion: string) {
       }),
     );
     const finance = new RedshiftClient({
-      ...emulatorClientConfig(endpoint, region),
+      endpoint,
+      region,
       credentials: {
         accessKeyId: Credentials?.AccessKeyId ?? '',
         secretAccessKey: Credentials?.SecretAccessKey ?? '',
@@ -115,10 +118,9 @@ export async function seedExample(
   region = 'us-east-1',
   sfnEndpoint = endpoint,
 ): Promise<void> {
-  const config = emulatorClientConfig(endpoint, region);
-  const redshift = new RedshiftClient(config);
-  const kms = new KMSClient(config);
-  const sfn = new SFNClient(config);
+  const redshift = new RedshiftClient({ endpoint, region, credentials: EMULATOR_CREDENTIALS });
+  const kms = new KMSClient({ endpoint, region, credentials: EMULATOR_CREDENTIALS });
+  const sfn = new SFNClient({ endpoint, region, credentials: EMULATOR_CREDENTIALS });
   try {
     await createCluster(redshift, EXAMPLE_CLUSTER.clusterIdentifier, EXAMPLE_CLUSTER.database);
     // GetClusterCredentials reaches a Serverless workgroup as redshift-serverless-<name>.

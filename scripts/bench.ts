@@ -6,7 +6,7 @@ import { firstRequest } from './bench/first-request.js';
 import { buildFloor, ENVIRONMENT, placeBenchPolicy } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
-import { type Figure, machine, printTable } from './bench/report.js';
+import { type Figure, machine, nodeBinaries, onNode, printTable } from './bench/report.js';
 import { warmFullStack } from './bench/warm-full-stack.js';
 import { warmMocked } from './bench/warm-mocked.js';
 
@@ -27,10 +27,18 @@ if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
 
 placeBenchPolicy();
 const floorBundle = await buildFloor();
+const nodes = nodeBinaries();
+console.log(
+  `measured on Node ${nodes.map((node) => node.version).join(' and ')} (cold figures on each)`,
+);
+const coldFigures: Figure[] = [];
+for (const [i, node] of nodes.entries()) {
+  coldFigures.push(onNode(coldImport(FUNCTIONS, floorBundle, node.path), node, i === 0));
+  coldFigures.push(onNode(await firstRequest(floorBundle, node.path), node, i === 0));
+}
 const figures: Figure[] = [
   bundleSizes(FUNCTIONS),
-  coldImport(FUNCTIONS, floorBundle),
-  await firstRequest(floorBundle),
+  ...coldFigures,
   await warmMocked(),
   await warmFullStack(floorBundle),
   await policyDecisions(),

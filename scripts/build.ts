@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { type BuildOptions, build, stop } from 'esbuild';
 import { readTemplate } from '../local/template.js';
 
@@ -86,14 +87,17 @@ async function buildClient() {
     },
   });
   chmodSync('client/dist/redshift-credentials.mjs', 0o755);
-  execFileSync(
-    process.execPath,
-    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.client.json'],
-    {
-      stdio: 'inherit',
-    },
-  );
+  execFileSync(process.execPath, [typescriptCompiler(), '-p', 'tsconfig.client.json'], {
+    stdio: 'inherit',
+  });
   console.error('built client/dist/ from client/');
+}
+
+/** `tsc`, wherever the installed typescript package declares it (its package.json `bin`). */
+function typescriptCompiler(): string {
+  const manifest = createRequire(import.meta.url).resolve('typescript/package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { tsc: string } };
+  return resolve(dirname(manifest), bin.tsc);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,7 +12,12 @@ import { median } from './stats.js';
  * lookups a cold start makes are off here (TARGET_LOOKUP_AT_START=false), so this is the import
  * alone; INIT with them, and the first request after it, are the first-request figures.
  */
-export function coldImport(functions: readonly string[], floorBundle: string, pairs = 41): Figure {
+export function coldImport(
+  functions: readonly string[],
+  floorBundle: string,
+  node = process.execPath,
+  pairs = 41,
+): Figure {
   const nodeOptions = readTemplate().Globals?.Function?.Environment as
     | { Variables?: { NODE_OPTIONS?: string } }
     | undefined;
@@ -32,7 +37,7 @@ export function coldImport(functions: readonly string[], floorBundle: string, pa
   ];
   const run = ({ args, env }: { args: string[]; env?: Record<string, string> }) => {
     const started = process.hrtime.bigint();
-    const { status } = spawnSync(process.execPath, args, {
+    const { status } = spawnSync(node, args, {
       stdio: 'ignore',
       env: { ...process.env, TARGET_LOOKUP_AT_START: 'false', ...env },
     });

@@ -45,15 +45,11 @@ interface Sample {
   readonly warm: number;
 }
 
-function sample(bundle: string, endpoint: string): Sample {
-  const { stdout, status, stderr } = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', CHILD],
-    {
-      env: { ...process.env, AWS_ENDPOINT_URL: endpoint, BENCH_BUNDLE: pathToFileURL(bundle).href },
-      encoding: 'utf8',
-    },
-  );
+function sample(node: string, bundle: string, endpoint: string): Sample {
+  const { stdout, status, stderr } = spawnSync(node, ['--input-type=module', '-e', CHILD], {
+    env: { ...process.env, AWS_ENDPOINT_URL: endpoint, BENCH_BUNDLE: pathToFileURL(bundle).href },
+    encoding: 'utf8',
+  });
   const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Sample;
   if (status !== 0 || result.statusCode !== 200) {
     throw new Error(`${bundle}: exit ${status}, status ${result.statusCode}: ${stderr}`);
@@ -61,15 +57,19 @@ function sample(bundle: string, endpoint: string): Sample {
   return result;
 }
 
-export function firstRequest(floorBundle: string, pairs = 21): Promise<Figure> {
+export function firstRequest(
+  floorBundle: string,
+  node = process.execPath,
+  pairs = 21,
+): Promise<Figure> {
   return withStubProcess(async (endpoint) => {
     const bundles = { vendor: resolve('dist/credentials-api/index.mjs'), floor: floorBundle };
     const samples = { vendor: [] as Sample[], floor: [] as Sample[] };
-    sample(bundles.vendor, endpoint);
-    sample(bundles.floor, endpoint);
+    sample(node, bundles.vendor, endpoint);
+    sample(node, bundles.floor, endpoint);
     for (let i = 0; i < pairs; i += 1) {
-      samples.vendor.push(sample(bundles.vendor, endpoint));
-      samples.floor.push(sample(bundles.floor, endpoint));
+      samples.vendor.push(sample(node, bundles.vendor, endpoint));
+      samples.floor.push(sample(node, bundles.floor, endpoint));
     }
     const of = (key: 'vendor' | 'floor', pick: (s: Sample) => number) =>
       median(samples[key].map(pick));
