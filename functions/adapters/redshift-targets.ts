@@ -3,7 +3,7 @@ import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverl
 import { UpstreamError } from '../domain/errors.js';
 import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
 import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
-import type { Target } from '../domain/targets.js';
+import { issuingClusterIdentifier, type Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';
 import { beforeDeadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
@@ -19,13 +19,17 @@ export function redshiftTargets(
   lifetime: CacheLifetime = {},
 ): TargetDirectory {
   const describe = keyedCache(
-    (target: Target, deadline?: Deadline): Promise<TargetDescription> =>
-      target.workgroupName !== undefined
-        ? describeWorkgroup(clients, target, target.workgroupName, deadline)
-        : describeCluster(clients, target, target.clusterIdentifier ?? '', deadline),
+    (target: Target, deadline?: Deadline): Promise<TargetDescription> => {
+      switch (target.kind) {
+        case 'cluster':
+          return describeCluster(clients, target, target.clusterIdentifier, deadline);
+        case 'workgroup':
+          return describeWorkgroup(clients, target, target.workgroupName, deadline);
+      }
+    },
     // Everything that changes the answer: which cluster or workgroup, where, seen as whom.
-    ({ clusterIdentifier, workgroupName, region, roleArn }) =>
-      `${clusterIdentifier ?? ''}|${workgroupName ?? ''}|${region ?? ''}|${roleArn ?? ''}`,
+    (target) =>
+      `${target.kind}|${issuingClusterIdentifier(target)}|${target.region ?? ''}|${target.roleArn ?? ''}`,
     lifetime,
   );
   return { describe };

@@ -1,6 +1,7 @@
 import { type Grant, PROTECTED_USER } from './authorize.js';
 import { AccessDeniedError, UpstreamError } from './errors.js';
 import type { CredentialIssuer, Deadline, TargetDirectory } from './ports.js';
+import { targetLocation } from './targets.js';
 import type { IssuedCredentials } from './vend.js';
 
 /** Slack allowed between Redshift's clock and ours when checking the expiration it returns. */
@@ -62,9 +63,7 @@ export async function issueCredentials(
     dbPassword,
     expiration,
     target: target.name,
-    ...(target.workgroupName !== undefined
-      ? { workgroupName: target.workgroupName }
-      : { clusterIdentifier: target.clusterIdentifier ?? '' }),
+    ...targetLocation(target),
     database: grant.database,
     dbGroups: grant.dbGroups,
     host: target.host ?? description.host,

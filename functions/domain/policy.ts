@@ -9,7 +9,7 @@ import { unknownField } from './near-miss.js';
 import { policyWarnings } from './policy-warnings.js';
 import { indexPrincipals } from './principal-index.js';
 import type { ExactChecks } from './rule-reach.js';
-import { type Target, targetProblems } from './targets.js';
+import { type Target, type TargetDefinition, targetOf, targetProblems } from './targets.js';
 import './zod-messages.js';
 
 export const MIN_DURATION_SECONDS = 900;
@@ -192,20 +192,7 @@ export function ungrantedTargets(policy: Policy, grants: Grants): PolicyProblem[
       }
       continue;
     }
-    const [field, name, granted, parameter] =
-      target.workgroupName !== undefined
-        ? ([
-            'workgroupName',
-            target.workgroupName,
-            grants.workgroups,
-            'RedshiftServerlessWorkgroups',
-          ] as const)
-        : ([
-            'clusterIdentifier',
-            target.clusterIdentifier ?? '',
-            grants.clusters,
-            'RedshiftClusterIdentifiers',
-          ] as const);
+    const [field, name, granted, parameter] = grantFor(target, grants);
     if (granted === undefined || granted.has(name)) continue;
     problems.push({
       field: `targets.${target.name}.${field}`,
@@ -276,13 +263,16 @@ export function reviewPolicyDocument(raw: unknown, exact?: ExactChecks): PolicyR
   for (const [name, rawTarget] of Object.entries(
     (document.targets ?? {}) as Record<string, unknown>,
   )) {
-    const target = { ...checkSection(rawTarget, TARGET, at(`targets.${name}`)), name } as Target;
+    const definition = {
+      ...checkSection(rawTarget, TARGET, at(`targets.${name}`)),
+      name,
+    } as TargetDefinition;
     problems.push(
-      ...targetProblems(target).filter(
-        ({ problem }) => target.database !== undefined || !/database/.test(problem),
+      ...targetProblems(definition).filter(
+        ({ problem }) => definition.database !== undefined || !/database/.test(problem),
       ),
     );
-    targets.set(name, target);
+    targets.set(name, targetOf(definition));
   }
 
   const protectedDbUsers = new Set<string>();
@@ -343,10 +333,46 @@ export function reviewPolicyDocument(raw: unknown, exact?: ExactChecks): PolicyR
 }
 
 /** Where a target's database users live, as warnings name it: users belong to the cluster. */
-function clusterOf({ clusterIdentifier, workgroupName, region, roleArn }: Target): string {
-  const where =
-    workgroupName !== undefined ? `workgroup ${workgroupName}` : `cluster ${clusterIdentifier}`;
-  return `${where}${region === undefined ? '' : ` in ${region}`}${roleArn === undefined ? '' : ` (through ${roleArn})`}`;
+function clusterOf(target: Target): string {
+  const { region, roleArn } = target;
+  return `${kindAndName(target)}${region === undefined ? '' : ` in ${region}`}${roleArn === undefined ? '' : ` (through ${roleArn})`}`;
+}
+
+function kindAndName(target: Target): string {
+  switch (target.kind) {
+    case 'cluster':
+      return `cluster ${target.clusterIdentifier}`;
+    case 'workgroup':
+      return `workgroup ${target.workgroupName}`;
+  }
+}
+
+/** The target's field, its value, and the deployment parameter that must grant it. */
+function grantFor(
+  target: Target,
+  grants: Grants,
+): readonly [
+  field: string,
+  name: string,
+  granted: ReadonlySet<string> | undefined,
+  parameter: string,
+] {
+  switch (target.kind) {
+    case 'cluster':
+      return [
+        'clusterIdentifier',
+        target.clusterIdentifier,
+        grants.clusters,
+        'RedshiftClusterIdentifiers',
+      ];
+    case 'workgroup':
+      return [
+        'workgroupName',
+        target.workgroupName,
+        grants.workgroups,
+        'RedshiftServerlessWorkgroups',
+      ];
+  }
 }
 
 function compileRule(

@@ -2,11 +2,11 @@ import type { PolicyProblem } from './errors.js';
 import { clusterIdentifierProblem, nameProblem } from './names.js';
 
 /**
- * A named Redshift destination callers may ask for: a provisioned cluster or a Serverless
- * workgroup (exactly one of `clusterIdentifier` and `workgroupName`), in the vendor's own
- * account and region unless `region` and `roleArn` (with `externalId`) send it elsewhere.
+ * A target as the policy document defines it: exactly one of `clusterIdentifier` and
+ * `workgroupName`, in the vendor's own account and region unless `region` and `roleArn` (with
+ * `externalId`) send it elsewhere.
  */
-export interface Target {
+export interface TargetDefinition {
   readonly name: string;
   readonly clusterIdentifier?: string;
   readonly workgroupName?: string;
@@ -18,15 +18,60 @@ export interface Target {
   readonly externalId?: string;
 }
 
+/** A provisioned cluster. */
+export interface ClusterTarget extends TargetDefinition {
+  readonly kind: 'cluster';
+  readonly clusterIdentifier: string;
+  readonly workgroupName?: never;
+}
+
+/** A Redshift Serverless workgroup. */
+export interface WorkgroupTarget extends TargetDefinition {
+  readonly kind: 'workgroup';
+  readonly workgroupName: string;
+  readonly clusterIdentifier?: never;
+}
+
+/**
+ * A named Redshift destination callers may ask for, of one kind. Each place that treats the
+ * kinds differently switches on `kind` with a case for each, so the compiler lists every place a
+ * new kind must be handled.
+ */
+export type Target = ClusterTarget | WorkgroupTarget;
+
+/** The target a valid definition describes (its problems are `targetProblems`'). */
+export function targetOf(definition: TargetDefinition): Target {
+  const { clusterIdentifier, workgroupName, ...common } = definition;
+  return workgroupName !== undefined
+    ? { ...common, kind: 'workgroup', workgroupName }
+    : { ...common, kind: 'cluster', clusterIdentifier: clusterIdentifier ?? '' };
+}
+
 /**
  * The ClusterIdentifier GetClusterCredentials takes for a target: a Serverless workgroup is
  * named `redshift-serverless-<workgroupName>`, Redshift's documented way to choose the database
  * user and groups on Serverless.
  */
-export const issuingClusterIdentifier = (target: Target): string =>
-  target.workgroupName !== undefined
-    ? `redshift-serverless-${target.workgroupName}`
-    : (target.clusterIdentifier ?? '');
+export function issuingClusterIdentifier(target: Target): string {
+  switch (target.kind) {
+    case 'cluster':
+      return target.clusterIdentifier;
+    case 'workgroup':
+      return `redshift-serverless-${target.workgroupName}`;
+  }
+}
+
+/** The target's own name for where it lives, as the answer and the messages name it. */
+export function targetLocation(
+  target: Target,
+): { readonly clusterIdentifier: string } | { readonly workgroupName: string } {
+  switch (target.kind) {
+    case 'cluster':
+      return { clusterIdentifier: target.clusterIdentifier };
+    case 'workgroup':
+      return { workgroupName: target.workgroupName };
+  }
+}
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const WORKGROUP_NAME = /^[a-z0-9-]{3,64}$/;
@@ -35,7 +80,7 @@ const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]+\/)*[\w+
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** Every problem of one target's definition, each with its field. */
-export function targetProblems(target: Target): PolicyProblem[] {
+export function targetProblems(target: TargetDefinition): PolicyProblem[] {
   const field = `targets.${target.name}`;
   const problems: PolicyProblem[] = [];
   const check = (name: string, problem: string | undefined) => {

@@ -136,7 +136,12 @@ describe('the request deadline and the SDK', () => {
       targetClients(redshift, { redshift: createRedshiftClient, serverless: never }, never),
     );
     const request = {
-      target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+      target: {
+        kind: 'cluster' as const,
+        name: 'analytics',
+        clusterIdentifier: 'examplecluster',
+        database: 'exampledb',
+      },
       dbUser: 'reporting',
       database: 'exampledb',
       dbGroups: [],

@@ -102,6 +102,7 @@ describe('redshiftIssuer and redshiftTargets', () => {
   it('uses the host and port the target names over the ones DescribeClusters reports', async () => {
     const target = {
       name: 'finance',
+      kind: 'cluster' as const,
       clusterIdentifier: 'finance',
       database: 'ledger',
       host: 'db.internal',

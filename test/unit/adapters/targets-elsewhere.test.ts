@@ -34,9 +34,10 @@ const START = Date.parse('2026-11-27T10:00:00Z');
 /** The test's clock: the role cache and the credential checks read it. */
 let clock = START;
 
-const lake: Target = { name: 'lake', workgroupName: 'lake-wg', database: 'dev' };
+const lake: Target = { kind: 'workgroup', name: 'lake', workgroupName: 'lake-wg', database: 'dev' };
 const finance: Target = {
   name: 'finance',
+  kind: 'cluster',
   clusterIdentifier: 'finance-dwh',
   database: 'finance',
   region: 'eu-west-1',

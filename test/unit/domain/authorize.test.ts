@@ -91,7 +91,12 @@ describe('authorize', () => {
   it('grants the only target, its database, all groups and 900 s by default', () => {
     expect(decide(ETL)).toEqual({
       rule: 'etl-roles',
-      target: { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
+      target: {
+        kind: 'cluster',
+        name: 'analytics',
+        clusterIdentifier: 'examplecluster',
+        database: 'exampledb',
+      },
       database: 'exampledb',
       dbUser: 'etl_etl-loader',
       dbGroups: ['etl_rw', 'etl_ro'],

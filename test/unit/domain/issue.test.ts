@@ -43,6 +43,7 @@ describe('issueCredentials', () => {
     const targets = fakeTargets();
     const target = {
       name: 'finance',
+      kind: 'cluster' as const,
       clusterIdentifier: 'finance',
       database: 'ledger',
       host: 'db.internal',

@@ -437,9 +437,15 @@ describe('parsePolicy targets', () => {
     );
 
     expect([...policy.targets.values()]).toEqual([
-      { name: 'analytics', clusterIdentifier: 'examplecluster', database: 'exampledb' },
-      { name: 'lake', workgroupName: 'lake-wg', database: 'dev' },
       {
+        kind: 'cluster',
+        name: 'analytics',
+        clusterIdentifier: 'examplecluster',
+        database: 'exampledb',
+      },
+      { kind: 'workgroup', name: 'lake', workgroupName: 'lake-wg', database: 'dev' },
+      {
+        kind: 'cluster',
         name: 'finance',
         clusterIdentifier: 'finance-dwh',
         database: 'finance',
