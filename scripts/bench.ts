@@ -19,7 +19,8 @@ import { warmMocked } from './bench/warm-mocked.js';
 const FUNCTIONS = ['credentials-api', 'credentials-task'] as const;
 Object.assign(process.env, ENVIRONMENT);
 // Lambda sets no NODE_EXTRA_CA_CERTS; where it is set, every Node start parses a CA bundle
-// (~40 ms), which would inflate the bare-node baseline and flatter every cold ratio.
+// (docs/performance.md has the cost), which would inflate the bare-node baseline and flatter
+// every cold ratio.
 if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
   delete process.env.NODE_EXTRA_CA_CERTS;
   console.log('NODE_EXTRA_CA_CERTS is unset for every process timed here (Lambda sets none).');

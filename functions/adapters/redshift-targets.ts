@@ -1,7 +1,7 @@
 import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
 import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverless';
 import { UpstreamError } from '../domain/errors.js';
-import { type CacheLifetime, keyedCache } from '../domain/keyed-cache.js';
+import { type CacheLifetime, keyedCache } from './keyed-cache.js';
 import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
 import { issuingClusterIdentifier, type Target } from '../domain/targets.js';
 import { rethrown } from './redshift-issuer.js';

@@ -1,6 +1,6 @@
 import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
-import { keyedCache } from '../domain/keyed-cache.js';
+import { keyedCache } from './keyed-cache.js';
 import type { Deadline } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
 import type { RoleCredentials } from './sts-role-credentials.js';

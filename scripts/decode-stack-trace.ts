@@ -4,10 +4,10 @@ import { basename, join } from 'node:path';
 import { runTool, SetupError } from '../local/setup-error.js';
 
 /**
- * `npm run stack -- FUNCTION < trace.txt`: a stack trace from a function's log, its minified frames
+ * `npm run decode-stack-trace -- FUNCTION < trace.txt`: a stack trace from a function's log, its minified frames
  * (`/var/task/index.mjs:1:2345`) mapped back to the TypeScript and package sources through the
  * source maps the build writes beside each bundle. The functions run without
- * `--enable-source-maps` (it costs ~8 ms of every cold start); decode with the maps of the same
+ * `--enable-source-maps` (it costs every cold start time: docs/performance.md); decode with the maps of the same
  * commit that was deployed.
  */
 export function decodeStack(trace: string, bundleDir: string): string {
@@ -34,12 +34,12 @@ export function decodeStack(trace: string, bundleDir: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runTool('npm run stack', async () => {
+  await runTool('npm run decode-stack-trace', async () => {
     const [name] = process.argv.slice(2);
     const bundleDir = join('dist', name ?? '');
     if (!name || !existsSync(join(bundleDir, 'index.mjs.map'))) {
       throw new SetupError(
-        'usage: npm run stack -- credentials-api|credentials-task < trace.txt (after npm run build, at the deployed commit)',
+        'usage: npm run decode-stack-trace -- credentials-api|credentials-task < trace.txt (after npm run build, at the deployed commit)',
       );
     }
     process.stdout.write(decodeStack(readFileSync(0, 'utf8'), bundleDir));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeStack } from '../../scripts/stack.js';
+import { decodeStack } from '../../scripts/decode-stack-trace.js';
 
 // Minified frames of a deployed bundle, mapped back to the sources with the maps the build ships.
 const bundleDir = 'dist/credentials-api';
@@ -20,7 +20,7 @@ function frameAt(text: string): string {
   throw new Error(`${text} is not in the bundle`);
 }
 
-describe('npm run stack', () => {
+describe('npm run decode-stack-trace', () => {
   it('maps a minified frame back to the TypeScript line it came from', () => {
     const trace = `Error: boom\n${frameAt('"Credential decision"')}\n    at node:internal/x:1:1\n`;
 
