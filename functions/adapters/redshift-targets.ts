@@ -1,9 +1,9 @@
 import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
 import type { GetWorkgroupCommandOutput } from '@aws-sdk/client-redshift-serverless';
 import { UpstreamError } from '../domain/errors.js';
-import { type CacheLifetime, keyedCache } from './keyed-cache.js';
 import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
 import { issuingClusterIdentifier, type Target } from '../domain/targets.js';
+import { type CacheLifetime, keyedCache } from './keyed-cache.js';
 import { rethrown } from './redshift-issuer.js';
 import { beforeDeadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';

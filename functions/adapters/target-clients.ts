@@ -1,8 +1,8 @@
 import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
-import { keyedCache } from './keyed-cache.js';
 import type { Deadline } from '../domain/ports.js';
 import type { Target } from '../domain/targets.js';
+import { keyedCache } from './keyed-cache.js';
 import type { RoleCredentials } from './sts-role-credentials.js';
 
 /** The SDK clients that reach a target: in its region, as its role when it names one. */
