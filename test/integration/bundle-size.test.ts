@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUDGET_BYTES } from '../../scripts/bench/bundle-sizes.js';
-import { eagerBytes, eagerFiles } from '../../scripts/bench/eager-bytes.js';
+import { BUDGET_BYTES } from '#scripts/bench/bundle-sizes.js';
+import { eagerBytes, eagerFiles } from '#scripts/bench/eager-bytes.js';
 
 // Each function's size budget (README, Performance): a size is deterministic, so it can be a
 // test; timings are measured by `npm run bench`, never asserted here.

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { parse } from 'pg-connection-string';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CredentialVendorClient } from '../../client/index.js';
-import { freePort } from '../../local/free-port.js';
-import type { LocalIdentity } from '../../local/identities.js';
-import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
-import { type LocalVendor, localIdentity, startLocalVendor } from '../support/local-vendor.js';
+import { CredentialVendorClient } from '#client/index.js';
+import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
+import { freePort } from '#local/free-port.js';
+import type { LocalIdentity } from '#local/identities.js';
+import { type LocalVendor, localIdentity, startLocalVendor } from '#support/local-vendor.js';
 
 // The client library and the built CLI against `npm start`'s SigV4-verifying gateway.
 const reportingUser = localIdentity(':user/services/reporting-daily');

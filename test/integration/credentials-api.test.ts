@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { captureOutput, lambdaContext, readEvent, restEvent } from '../support/lambda.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
+import { captureOutput, lambdaContext, readEvent, restEvent } from '#support/lambda.js';
 
 // The bundle exactly as `npm run build` (and so `sam build`) produces it, against moto_server.
 type BundledHandler = (

@@ -6,16 +6,16 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { decryptTaskCredentials, type TaskCredentials } from '../../client/index.js';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { EXAMPLE_WORKGROUP } from '../../local/redshift-serverless-stub.js';
+import { decryptTaskCredentials, type TaskCredentials } from '#client/index.js';
+import { lambdaContext } from '#local/lambda-context.js';
+import { EXAMPLE_WORKGROUP } from '#local/redshift-serverless-stub.js';
 import {
   credentialsStepHistory,
   recordHistory,
   type TaskStage,
-} from '../../local/step-functions-stub.js';
-import { financeHosts } from '../support/finance-account.js';
-import { captureOutput } from '../support/lambda.js';
+} from '#local/step-functions-stub.js';
+import { financeHosts } from '#support/finance-account.js';
+import { captureOutput } from '#support/lambda.js';
 
 // The bundled credentials-task and example-consumer functions, against moto_server's Step
 // Functions, KMS and Redshift, under the example policy (which allows *example-etl workflows).

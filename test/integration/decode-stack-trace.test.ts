@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeStack } from '../../scripts/decode-stack-trace.js';
+import { decodeStack } from '#scripts/decode-stack-trace.js';
 
 // Minified frames of a deployed bundle, mapped back to the sources with the maps the build ships.
 const bundleDir = 'dist/credentials-api';

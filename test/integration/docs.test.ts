@@ -12,9 +12,9 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { pgEnvironment } from '../../client/connection.js';
-import { type LocalVendor, startLocalVendor } from '../support/local-vendor.js';
-import { copyOfRepository } from '../support/repository-copy.js';
+import { pgEnvironment } from '#client/connection.js';
+import { type LocalVendor, startLocalVendor } from '#support/local-vendor.js';
+import { copyOfRepository } from '#support/repository-copy.js';
 
 // The documentation is part of the product: a person finds each task on a page of its own, every
 // link leads somewhere, and every block a page marks runnable (`<!-- run -->` above a shell block)

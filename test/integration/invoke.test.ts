@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { invoke } from '../support/local-vendor.js';
+import { invoke } from '#support/local-vendor.js';
 
 // `npm run invoke`, the Docker-free `sam local invoke -e`: every sample event answers as expected.
 const EXPECTED_STATUS: Record<string, number> = {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { LocalIdentity } from '../../local/identities.js';
+import type { LocalIdentity } from '#local/identities.js';
 import {
   curl,
   curlSignedHeaders,
@@ -9,7 +9,7 @@ import {
   localIdentity,
   sigv4,
   startLocalVendor,
-} from '../support/local-vendor.js';
+} from '#support/local-vendor.js';
 
 // `npm start` as a new user runs it, called with the real curl binary (an independent SigV4
 // implementation): the gateway must accept what AWS would accept and refuse what AWS would refuse.

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CredentialVendorClient, pgConfig } from '../../client/index.js';
-import type { LocalIdentity } from '../../local/identities.js';
+import { CredentialVendorClient, pgConfig } from '#client/index.js';
+import type { LocalIdentity } from '#local/identities.js';
 import {
   invoke,
   type LocalVendor,
   localIdentity,
   startLocalVendor,
-} from '../support/local-vendor.js';
+} from '#support/local-vendor.js';
 
 // The guide's last steps, locally: a credential issued through the local gateway logs in to the
 // PostgreSQL that `npm start` runs in place of the cluster, over verified TLS only.

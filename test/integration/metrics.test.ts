@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
-import { readTemplate } from '../../local/template.js';
-import { matchesFilterPattern } from '../support/filter-pattern.js';
-import { captureOutput, lambdaContext, restEvent } from '../support/lambda.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
+import { type RedshiftStub, startRedshiftStub } from '#local/redshift-stub.js';
+import { readTemplate } from '#local/template.js';
+import { matchesFilterPattern } from '#support/filter-pattern.js';
+import { captureOutput, lambdaContext, restEvent } from '#support/lambda.js';
 
 // The template's metric filters applied to the log lines of real decisions: the built API bundle
 // with its real SDK and logger, Redshift scripted on the wire.

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyOfRepository } from '../support/repository-copy.js';
+import { copyOfRepository } from '#support/repository-copy.js';
 
 // `npm start` as a user runs it, in a copy of the repository (it builds its own dist/), stopped
 // with Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or with SIGTERM sent to

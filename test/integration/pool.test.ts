@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CredentialVendorClient, pgPoolConfig } from '../../client/index.js';
-import { type LocalVendor, localIdentity, startLocalVendor } from '../support/local-vendor.js';
+import { CredentialVendorClient, pgPoolConfig } from '#client/index.js';
+import { type LocalVendor, localIdentity, startLocalVendor } from '#support/local-vendor.js';
 
 // A connection pool outliving its passwords: logins on the local PostgreSQL stand-in live two
 // seconds here, and the credentials the vendor answers say so.

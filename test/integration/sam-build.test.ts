@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readTemplate } from '../../local/template.js';
-import { templateBundles } from '../../scripts/build.js';
-import { captureOutput, lambdaContext, readEvent } from '../support/lambda.js';
+import { readTemplate } from '#local/template.js';
+import { templateBundles } from '#scripts/build.js';
+import { captureOutput, lambdaContext, readEvent } from '#support/lambda.js';
 
 /**
  * `sam build` with a stock SAM CLI, as its esbuild builder (aws-lambda-builders,

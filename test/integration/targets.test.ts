@@ -1,9 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { EXAMPLE_WORKGROUP } from '../../local/redshift-serverless-stub.js';
-import { financeHosts } from '../support/finance-account.js';
-import { captureOutput, lambdaContext, restEvent } from '../support/lambda.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
+import { EXAMPLE_WORKGROUP } from '#local/redshift-serverless-stub.js';
+import { financeHosts } from '#support/finance-account.js';
+import { captureOutput, lambdaContext, restEvent } from '#support/lambda.js';
 
 // The bundled credentials-api reaching each kind of target: moto_server plays Redshift and STS
 // (with a separate account for each assumed role), a local stub plays Redshift Serverless.

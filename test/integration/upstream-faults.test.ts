@@ -1,11 +1,11 @@
 import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redshiftIssuer } from '../../functions/adapters/redshift-issuer.js';
-import { ANSWER_MARGIN_MS } from '../../functions/adapters/request-deadline.js';
-import { targetClients } from '../../functions/adapters/target-clients.js';
-import { createRedshiftClient } from '../../functions/commons/clients/redshift.js';
-import { type RedshiftStub, startRedshiftStub } from '../../local/redshift-stub.js';
-import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '../support/lambda.js';
+import { redshiftIssuer } from '#adapters/redshift-issuer.js';
+import { ANSWER_MARGIN_MS } from '#adapters/request-deadline.js';
+import { targetClients } from '#adapters/target-clients.js';
+import { createRedshiftClient } from '#commons/clients/redshift.js';
+import { type RedshiftStub, startRedshiftStub } from '#local/redshift-stub.js';
+import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '#support/lambda.js';
 
 // The API handler with its real Redshift client (standard retries, 3 attempts, 3 s socket
 // timeout) against a local stub that scripts Redshift's faults on the wire.

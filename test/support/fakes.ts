@@ -9,7 +9,7 @@ import type {
   TargetDirectory,
   TaskOutputEncryptor,
   UpstreamCredential,
-} from '../../functions/domain/ports.js';
+} from '#domain/ports.js';
 
 /** In-memory stand-ins for the domain's ports: they record what they were asked. */
 

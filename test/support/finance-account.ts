@@ -1,6 +1,6 @@
 import { DescribeClustersCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { FINANCE_TARGET } from '../../local/seed.js';
+import { FINANCE_TARGET } from '#local/seed.js';
 
 /**
  * The host of the finance cluster as its own account reports it (moto keeps the account the

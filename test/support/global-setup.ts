@@ -1,10 +1,10 @@
 import './setup-env.js';
 import 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startMoto } from '../../local/moto.js';
-import { startRedshiftServerlessStub } from '../../local/redshift-serverless-stub.js';
-import { seedExample } from '../../local/seed.js';
-import { startStepFunctionsStub } from '../../local/step-functions-stub.js';
+import { startMoto } from '#local/moto.js';
+import { startRedshiftServerlessStub } from '#local/redshift-serverless-stub.js';
+import { seedExample } from '#local/seed.js';
+import { startStepFunctionsStub } from '#local/step-functions-stub.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { lambdaContext as localLambdaContext } from '../../local/lambda-context.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
+import { lambdaContext as localLambdaContext } from '#local/lambda-context.js';
 
 /** The context the tests' handlers run with. */
 export const lambdaContext: Context = localLambdaContext(
@@ -40,7 +40,7 @@ export function captureOutput(): CapturedOutput {
 export async function loadApiHandler(policyFile: string) {
   vi.resetModules();
   process.env.POLICY_FILE = policyFile;
-  const { handler } = await import('../../functions/credentials-api.js');
+  const { handler } = await import('#functions/credentials-api.js');
   return (event: ApiEvent, context: Context = lambdaContext) => handler(event, context);
 }
 
@@ -50,7 +50,7 @@ export async function loadTaskHandler(policyFile: string, taskOutputKeyId: strin
   process.env.POLICY_FILE = policyFile;
   if (taskOutputKeyId === undefined) delete process.env.TASK_OUTPUT_KEY_ID;
   else process.env.TASK_OUTPUT_KEY_ID = taskOutputKeyId;
-  const { handler } = await import('../../functions/credentials-task.js');
+  const { handler } = await import('#functions/credentials-task.js');
   return (payload: unknown) => handler(payload, lambdaContext);
 }
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { type LocalIdentity, loadIdentities } from '../../local/identities.js';
+import { type LocalIdentity, loadIdentities } from '#local/identities.js';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext } from '../../local/lambda-context.js';
+import { lambdaContext } from '#local/lambda-context.js';
 
 const [bundle = '', eventFile = '', resultFile = process.env.RESULT_FILE ?? ''] = [
   ...process.argv.slice(2),

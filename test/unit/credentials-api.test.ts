@@ -13,16 +13,16 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
 import {
   type CapturedOutput,
   captureOutput,
   loadApiHandler,
   readEvent,
   restEvent,
-} from '../support/lambda.js';
-import { redshiftFaults } from '../support/redshift-faults.js';
-import { mockTargetLookups } from '../support/target-mocks.js';
+} from '#support/lambda.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
+import { mockTargetLookups } from '#support/target-mocks.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const targetLookups = mockTargetLookups();
@@ -567,7 +567,7 @@ describe('credentials-api handler', () => {
     });
 
     it('500 InternalError, without detail, for a fault nobody expected', async () => {
-      const { logger } = await import('../../functions/commons/logger.js');
+      const { logger } = await import('#commons/logger.js');
       const fault = new TypeError('audit sink is broken');
       vi.spyOn(logger, 'info').mockImplementation((...args) => {
         if (args[0] === 'Credential decision') throw fault;

@@ -15,17 +15,17 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_EVENTS_SEARCHED } from '../../functions/domain/execution.js';
-import { EXAMPLE_CONNECTION } from '../fixtures/example-connection.js';
-import { credentialsStepSdkHistory } from '../fixtures/execution-history.js';
+import { HISTORY_EVENTS_SEARCHED } from '#domain/execution.js';
+import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
+import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
 import {
   type CapturedOutput,
   captureOutput,
   lambdaContext,
   loadTaskHandler,
-} from '../support/lambda.js';
-import { redshiftFaults } from '../support/redshift-faults.js';
-import { mockTargetLookups } from '../support/target-mocks.js';
+} from '#support/lambda.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
+import { mockTargetLookups } from '#support/target-mocks.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const sfnMock = mockClient(SFNClient);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readTemplate } from '../../local/template.js';
-import { evaluateIam, type IamRequest } from '../support/iam-evaluate.js';
+import { readTemplate } from '#local/template.js';
+import { evaluateIam, type IamRequest } from '#support/iam-evaluate.js';
 
 // What keeps anyone but API Gateway and the named workflows from invoking the functions (which
 // would let them present any caller), as the files under deploy/ ship it, with their example

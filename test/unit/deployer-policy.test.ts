@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readTemplate } from '../../local/template.js';
-import { evaluateIam } from '../support/iam-evaluate.js';
+import { readTemplate } from '#local/template.js';
+import { evaluateIam } from '#support/iam-evaluate.js';
 
 // The deployer's own IAM policy (deploy/deployer-policy.json): what `sam deploy` and `sam delete`
 // of this stack need, scoped to the stack's names, and nothing that would let the deployer reach

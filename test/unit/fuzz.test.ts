@@ -5,12 +5,12 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readPolicyFile } from '../../functions/adapters/policy-file.js';
-import type { ApiEvent } from '../../functions/commons/api-gateway.js';
-import { principalFromArn } from '../../functions/domain/identity.js';
-import { captureOutput, loadApiHandler, loadTaskHandler, readEvent } from '../support/lambda.js';
-import { redshiftFaults } from '../support/redshift-faults.js';
-import { mockTargetLookups } from '../support/target-mocks.js';
+import { readPolicyFile } from '#adapters/policy-file.js';
+import type { ApiEvent } from '#commons/api-gateway.js';
+import { principalFromArn } from '#domain/identity.js';
+import { captureOutput, loadApiHandler, loadTaskHandler, readEvent } from '#support/lambda.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
+import { mockTargetLookups } from '#support/target-mocks.js';
 
 // Properties over whole events and payloads. `npm run fuzz` runs them with FUZZ_RUNS=20000.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);

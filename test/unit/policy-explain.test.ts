@@ -6,10 +6,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readPolicyFile } from '../../functions/adapters/policy-file.js';
-import { explain } from '../../scripts/policy/explain.js';
-import { captureOutput, loadApiHandler, restEvent } from '../support/lambda.js';
-import { mockTargetLookups } from '../support/target-mocks.js';
+import { readPolicyFile } from '#adapters/policy-file.js';
+import { explain } from '#scripts/policy/explain.js';
+import { captureOutput, loadApiHandler, restEvent } from '#support/lambda.js';
+import { mockTargetLookups } from '#support/target-mocks.js';
 
 // `npm run policy -- explain` and the API function must decide alike: for generated callers and
 // requests, explain's decision, rule and db user are what the handler (Redshift mocked) does.

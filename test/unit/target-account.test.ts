@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readTemplate } from '../../local/template.js';
-import { evaluate } from '../support/cfn-evaluate.js';
+import { readTemplate } from '#local/template.js';
+import { evaluate } from '#support/cfn-evaluate.js';
 
 // target-account/template.yaml: the role a target account deploys for the vendor to assume.
 const template = readTemplate('target-account/template.yaml');

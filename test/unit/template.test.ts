@@ -3,16 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
-import { readPolicyFile } from '../../functions/adapters/policy-file.js';
-import {
-  ANSWER_MARGIN_MS,
-  API_REQUEST_BUDGET_MS,
-} from '../../functions/adapters/request-deadline.js';
-import { CLIENT_CONFIG } from '../../functions/commons/clients/config.js';
-import { PRIME_BUDGET_MS } from '../../functions/commons/wiring.js';
-import { readTemplate } from '../../local/template.js';
-import { condition, type Deployment, evaluate } from '../support/cfn-evaluate.js';
-import { evaluateIam } from '../support/iam-evaluate.js';
+import { readPolicyFile } from '#adapters/policy-file.js';
+import { ANSWER_MARGIN_MS, API_REQUEST_BUDGET_MS } from '#adapters/request-deadline.js';
+import { CLIENT_CONFIG } from '#commons/clients/config.js';
+import { PRIME_BUDGET_MS } from '#commons/wiring.js';
+import { readTemplate } from '#local/template.js';
+import { condition, type Deployment, evaluate } from '#support/cfn-evaluate.js';
+import { evaluateIam } from '#support/iam-evaluate.js';
 
 const template = readTemplate();
 const resources = Object.entries(template.Resources);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyedCache } from '../../../functions/adapters/keyed-cache.js';
+import { keyedCache } from '#adapters/keyed-cache.js';
 
 describe('keyedCache', () => {
   it('loads each key once, however many callers ask at the same time', async () => {

@@ -1,8 +1,8 @@
 import { EncryptCommand, KMSClient, KMSInvalidStateException } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kmsTaskOutput } from '../../../functions/adapters/kms-task-output.js';
-import { UpstreamError } from '../../../functions/domain/errors.js';
+import { kmsTaskOutput } from '#adapters/kms-task-output.js';
+import { UpstreamError } from '#domain/errors.js';
 
 const kmsMock = mockClient(KMSClient);
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';

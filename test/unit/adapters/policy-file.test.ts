@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { readPolicyFile } from '../../../functions/adapters/policy-file.js';
-import { decide } from '../../../functions/domain/decide.js';
-import { PolicyError } from '../../../functions/domain/errors.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
-import type { Policy } from '../../../functions/domain/policy.js';
-import { captureOutput } from '../../support/lambda.js';
+import { readPolicyFile } from '#adapters/policy-file.js';
+import { decide } from '#domain/decide.js';
+import { PolicyError } from '#domain/errors.js';
+import { principalFromArn } from '#domain/identity.js';
+import type { Policy } from '#domain/policy.js';
+import { captureOutput } from '#support/lambda.js';
 
 // What an operator sees at cold start: an invalid policy fails closed with one ERROR line per
 // problem naming file, rule and field; a suspicious one loads with a WARN line.
@@ -32,8 +32,8 @@ function policyFile(name: string, content: unknown): string {
 async function load(file: string) {
   vi.resetModules();
   const output = captureOutput();
-  const { loadPolicyOrFailClosed } = await import('../../../functions/adapters/policy-file.js');
-  const { logger } = await import('../../../functions/commons/logger.js');
+  const { loadPolicyOrFailClosed } = await import('#adapters/policy-file.js');
+  const { logger } = await import('#commons/logger.js');
   const result = await loadPolicyOrFailClosed(file, logger);
   return { result, lines: output.logLines() };
 }

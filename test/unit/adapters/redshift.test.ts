@@ -5,15 +5,15 @@ import {
 } from '@aws-sdk/client-redshift';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redshiftIssuer } from '../../../functions/adapters/redshift-issuer.js';
-import { redshiftTargets } from '../../../functions/adapters/redshift-targets.js';
-import { targetClients } from '../../../functions/adapters/target-clients.js';
-import type { Grant } from '../../../functions/domain/authorize.js';
-import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
-import { type IssuingPorts, issueCredentials } from '../../../functions/domain/issue.js';
-import { EXAMPLE_CONNECTION } from '../../fixtures/example-connection.js';
-import { exampleGrant } from '../../fixtures/grant.js';
-import { redshiftFaults } from '../../support/redshift-faults.js';
+import { redshiftIssuer } from '#adapters/redshift-issuer.js';
+import { redshiftTargets } from '#adapters/redshift-targets.js';
+import { targetClients } from '#adapters/target-clients.js';
+import type { Grant } from '#domain/authorize.js';
+import { ThrottledError, UpstreamError } from '#domain/errors.js';
+import { type IssuingPorts, issueCredentials } from '#domain/issue.js';
+import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
+import { exampleGrant } from '#fixtures/grant.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const factories = {

@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sfnExecutions } from '../../../functions/adapters/sfn-executions.js';
-import { AccessDeniedError, UpstreamError } from '../../../functions/domain/errors.js';
-import type { HistoryEvent } from '../../../functions/domain/ports.js';
-import { credentialsStepSdkHistory } from '../../fixtures/execution-history.js';
+import { sfnExecutions } from '#adapters/sfn-executions.js';
+import { AccessDeniedError, UpstreamError } from '#domain/errors.js';
+import type { HistoryEvent } from '#domain/ports.js';
+import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
 
 const sfnMock = mockClient(SFNClient);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';

@@ -12,17 +12,17 @@ import {
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redshiftIssuer } from '../../../functions/adapters/redshift-issuer.js';
-import { redshiftTargets } from '../../../functions/adapters/redshift-targets.js';
-import { stsRoleCredentials } from '../../../functions/adapters/sts-role-credentials.js';
-import { type ClientOptions, targetClients } from '../../../functions/adapters/target-clients.js';
-import { createRedshiftClient } from '../../../functions/commons/clients/redshift.js';
-import { createRedshiftServerlessClient } from '../../../functions/commons/clients/redshift-serverless.js';
-import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
-import { type IssuingPorts, issueCredentials } from '../../../functions/domain/issue.js';
-import type { Target } from '../../../functions/domain/targets.js';
-import { exampleGrant } from '../../fixtures/grant.js';
-import { redshiftFaults } from '../../support/redshift-faults.js';
+import { redshiftIssuer } from '#adapters/redshift-issuer.js';
+import { redshiftTargets } from '#adapters/redshift-targets.js';
+import { stsRoleCredentials } from '#adapters/sts-role-credentials.js';
+import { type ClientOptions, targetClients } from '#adapters/target-clients.js';
+import { createRedshiftClient } from '#commons/clients/redshift.js';
+import { createRedshiftServerlessClient } from '#commons/clients/redshift-serverless.js';
+import { ThrottledError, UpstreamError } from '#domain/errors.js';
+import { type IssuingPorts, issueCredentials } from '#domain/issue.js';
+import type { Target } from '#domain/targets.js';
+import { exampleGrant } from '#fixtures/grant.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const serverlessMock = mockClient(RedshiftServerlessClient);

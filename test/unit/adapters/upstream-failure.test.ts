@@ -1,8 +1,8 @@
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { upstreamFailure } from '../../../functions/adapters/upstream-failure.js';
-import { ThrottledError, UpstreamError } from '../../../functions/domain/errors.js';
-import { redshiftFaults } from '../../support/redshift-faults.js';
+import { upstreamFailure } from '#adapters/upstream-failure.js';
+import { ThrottledError, UpstreamError } from '#domain/errors.js';
+import { redshiftFaults } from '#support/redshift-faults.js';
 
 describe('upstreamFailure', () => {
   it('maps throttling that outlasted the SDK’s retries to Throttled, asking for a pause', () => {

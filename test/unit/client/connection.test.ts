@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'pg-connection-string';
 import { describe, expect, it } from 'vitest';
-import {
-  connectionUri,
-  pgConfig,
-  pgEnvironment,
-  pgPoolConfig,
-  pgpassLine,
-} from '../../../client/index.js';
+import { connectionUri, pgConfig, pgEnvironment, pgPoolConfig, pgpassLine } from '#client/index.js';
 
 const credentials = (dbPassword: string, dbUser = 'IAM:reporting') => ({
   dbUser,

@@ -1,8 +1,8 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decryptTaskCredentials, type TaskCredentials } from '../../../client/index.js';
-import { EXAMPLE_CONNECTION } from '../../fixtures/example-connection.js';
+import { decryptTaskCredentials, type TaskCredentials } from '#client/index.js';
+import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
 
 const kmsMock = mockClient(KMSClient);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:etl-nightly:run-1';

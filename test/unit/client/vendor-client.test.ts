@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CredentialVendorClient, CredentialVendorError } from '../../../client/index.js';
-import { issued, refused, type StubVendor, startStubVendor } from '../../support/stub-vendor.js';
+import { CredentialVendorClient, CredentialVendorError } from '#client/index.js';
+import { issued, refused, type StubVendor, startStubVendor } from '#support/stub-vendor.js';
 
 const CREDENTIALS = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',

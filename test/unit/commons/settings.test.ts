@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY_FILE, readSettings } from '../../../functions/commons/settings.js';
-import { PolicyError } from '../../../functions/domain/errors.js';
+import { DEFAULT_POLICY_FILE, readSettings } from '#commons/settings.js';
+import { PolicyError } from '#domain/errors.js';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const API = { API_ID: 'a1b2c3d4e5', API_STAGE: 'v1' };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arnPatternProblem, compileArnLike, splitArn } from '../../../functions/domain/arn-like.js';
+import { arnPatternProblem, compileArnLike, splitArn } from '#domain/arn-like.js';
 
 describe('compileArnLike', () => {
   it.each([

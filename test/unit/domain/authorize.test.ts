@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { CredentialsRequest } from '../../../functions/contract.js';
-import { authorize } from '../../../functions/domain/authorize.js';
-import { AccessDeniedError, InvalidRequestError } from '../../../functions/domain/errors.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
-import { parsePolicy } from '../../../functions/domain/policy-text.js';
+import { authorize } from '#domain/authorize.js';
+import { AccessDeniedError, InvalidRequestError } from '#domain/errors.js';
+import { principalFromArn } from '#domain/identity.js';
+import { parsePolicy } from '#domain/policy-text.js';
+import type { CredentialsRequest } from '#functions/contract.js';
 
 const policy = parsePolicy(
   stringify({

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AccessDeniedError, InvalidRequestError } from '../../../functions/domain/errors.js';
-import {
-  executionPrincipal,
-  HISTORY_EVENTS_SEARCHED,
-} from '../../../functions/domain/execution.js';
-import { credentialsStepEvents, fakeExecutions } from '../../support/fakes.js';
+import { AccessDeniedError, InvalidRequestError } from '#domain/errors.js';
+import { executionPrincipal, HISTORY_EVENTS_SEARCHED } from '#domain/execution.js';
+import { credentialsStepEvents, fakeExecutions } from '#support/fakes.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:example-etl';
 const RUNNING = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { principalFromStateMachineArn } from '../../../functions/domain/execution.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
+import { principalFromStateMachineArn } from '#domain/execution.js';
+import { principalFromArn } from '#domain/identity.js';
 
 describe('principalFromArn', () => {
   it('parses an IAM user without a path', () => {

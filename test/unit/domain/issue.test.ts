@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../functions/domain/errors.js';
-import { issueCredentials } from '../../../functions/domain/issue.js';
-import { exampleGrant } from '../../fixtures/grant.js';
-import { FAKE_PASSWORD, fakeIssuer, fakeTargets } from '../../support/fakes.js';
+import { UpstreamError } from '#domain/errors.js';
+import { issueCredentials } from '#domain/issue.js';
+import { exampleGrant } from '#fixtures/grant.js';
+import { FAKE_PASSWORD, fakeIssuer, fakeTargets } from '#support/fakes.js';
 
 const NOW = new Date('2026-11-26T20:00:00.000Z');
 const now = () => NOW;

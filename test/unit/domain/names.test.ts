@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterIdentifierProblem, nameProblem } from '../../../functions/domain/names.js';
+import { clusterIdentifierProblem, nameProblem } from '#domain/names.js';
 
 describe('nameProblem', () => {
   it.each([

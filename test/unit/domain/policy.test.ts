@@ -1,15 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PolicyError } from '../../../functions/domain/errors.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
-import {
-  type Policy,
-  reviewPolicyDocument,
-  ungrantedTargets,
-} from '../../../functions/domain/policy.js';
-import { parsePolicy, reviewPolicy } from '../../../functions/domain/policy-text.js';
-import { exactWarnings } from '../../../functions/domain/rule-reach.js';
+import { PolicyError } from '#domain/errors.js';
+import { principalFromArn } from '#domain/identity.js';
+import { type Policy, reviewPolicyDocument, ungrantedTargets } from '#domain/policy.js';
+import { parsePolicy, reviewPolicy } from '#domain/policy-text.js';
+import { exactWarnings } from '#domain/rule-reach.js';
 
 const TARGETS = {
   analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' },

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileArnLike } from '../../../functions/domain/arn-like.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
-import { indexPrincipals } from '../../../functions/domain/principal-index.js';
+import { compileArnLike } from '#domain/arn-like.js';
+import { principalFromArn } from '#domain/identity.js';
+import { indexPrincipals } from '#domain/principal-index.js';
 
 /** The definition the index must agree with: try every rule in order. */
 function firstMatchByScan(rules: string[][], arn: string): number | undefined {

@@ -35,6 +35,8 @@ describe('the domain import rule', () => {
     'node:fs',
     'aws-lambda',
     '../../client/connection.js',
+    '#client/connection.js',
+    '#adapters/redshift-issuer.js',
   ])('fails lint for a domain file importing %s', (module) => {
     const output = lint({ 'functions/domain/example.ts': importing(module) });
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileArnLike } from '../../../functions/domain/arn-like.js';
-import { decide } from '../../../functions/domain/decide.js';
-import { principalFromStateMachineArn } from '../../../functions/domain/execution.js';
-import { type Principal, principalFromArn } from '../../../functions/domain/identity.js';
-import { type Policy, reviewPolicyDocument } from '../../../functions/domain/policy.js';
-import type { ReachRule } from '../../../functions/domain/reach-candidates.js';
-import { RuleReach } from '../../../functions/domain/rule-reach.js';
+import { compileArnLike } from '#domain/arn-like.js';
+import { decide } from '#domain/decide.js';
+import { principalFromStateMachineArn } from '#domain/execution.js';
+import { type Principal, principalFromArn } from '#domain/identity.js';
+import { type Policy, reviewPolicyDocument } from '#domain/policy.js';
+import type { ReachRule } from '#domain/reach-candidates.js';
+import { RuleReach } from '#domain/rule-reach.js';
 
 // The exact checks held to brute force: small policies over a small world of principals, each
 // decided by the code the functions run.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InternalError } from '../../../functions/domain/errors.js';
-import { taskResult } from '../../../functions/domain/task-output.js';
-import type { Issuance } from '../../../functions/domain/vend.js';
-import { exampleGrant } from '../../fixtures/grant.js';
-import { FAKE_PASSWORD, fakeEncryptor } from '../../support/fakes.js';
+import { InternalError } from '#domain/errors.js';
+import { taskResult } from '#domain/task-output.js';
+import type { Issuance } from '#domain/vend.js';
+import { exampleGrant } from '#fixtures/grant.js';
+import { FAKE_PASSWORD, fakeEncryptor } from '#support/fakes.js';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
 const EXPIRATION = new Date('2026-11-26T20:15:00.000Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../../functions/domain/errors.js';
-import { parseTaskPayload } from '../../../functions/domain/task-payload.js';
+import { InvalidRequestError } from '#domain/errors.js';
+import { parseTaskPayload } from '#domain/task-payload.js';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:example-etl:run-1';
 

@@ -5,11 +5,11 @@ import {
   InvalidRequestError,
   PolicyError,
   UpstreamError,
-} from '../../../functions/domain/errors.js';
-import { principalFromArn } from '../../../functions/domain/identity.js';
-import { parsePolicy } from '../../../functions/domain/policy-text.js';
-import { type CredentialsCall, vendCredentials } from '../../../functions/domain/vend.js';
-import { FAKE_PASSWORD, fakeAudit, fakeIssuer, fakeTargets } from '../../support/fakes.js';
+} from '#domain/errors.js';
+import { principalFromArn } from '#domain/identity.js';
+import { parsePolicy } from '#domain/policy-text.js';
+import { type CredentialsCall, vendCredentials } from '#domain/vend.js';
+import { FAKE_PASSWORD, fakeAudit, fakeIssuer, fakeTargets } from '#support/fakes.js';
 
 const policy = parsePolicy(
   stringify({

@@ -2,8 +2,8 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { type LocalIdentity, loadIdentities } from '../../../local/identities.js';
-import { type SignedRequest, verifySigV4 } from '../../../local/sigv4-verifier.js';
+import { type LocalIdentity, loadIdentities } from '#local/identities.js';
+import { type SignedRequest, verifySigV4 } from '#local/sigv4-verifier.js';
 
 const identities = loadIdentities();
 const [user, session] = [...identities.values()] as [LocalIdentity, LocalIdentity];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultProvider } from '../../../functions/npm-overrides/aws-sdk-credential-provider-node/index.js';
+import { defaultProvider } from '#functions/npm-overrides/aws-sdk-credential-provider-node/index.js';
 
 // The functions' credential chain: Lambda's role credentials from the environment, read once.
 const saved = { ...process.env };
