@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import { type RedshiftStub, startRedshiftStub } from '#local/redshift-stub.js';
 import { readTemplate } from '#local/template.js';
 import { matchesFilterPattern } from '#support/filter-pattern.js';
@@ -9,7 +10,6 @@ import { captureOutput, lambdaContext, restEvent } from '#support/lambda.js';
 // The template's metric filters applied to the log lines of real decisions: the built API bundle
 // with its real SDK and logger, Redshift scripted on the wire.
 const CALLER = 'arn:aws:iam::123456789012:user/services/reporting-daily';
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 
 interface MetricFilter {
   readonly LogGroupName: { Ref: string };
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const output = captureOutput();
   const handle = await loadBundle('test/fixtures/policies/stub-target.yaml');
 
-  stub.reply(() => ({ credentials: { password: PASSWORD, expiresInSeconds: 900 } }));
+  stub.reply(() => ({ credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: 900 } }));
   await handle(restEvent(CALLER));
   await handle(restEvent('arn:aws:iam::123456789012:user/alice'));
   stub.reply(() => ({ error: { status: 404, code: 'ClusterNotFound' } }));
@@ -119,6 +119,6 @@ describe('metrics counted from the audit lines', () => {
         Dimensions: [{ Key: 'Function', Value: '$.function_name' }],
       });
     }
-    expect(lines.join('\n')).not.toContain(PASSWORD);
+    expect(lines.join('\n')).not.toContain(REDSHIFT_PASSWORD);
   });
 });

@@ -4,13 +4,13 @@ import { redshiftIssuer } from '#adapters/redshift-issuer.js';
 import { ANSWER_MARGIN_MS } from '#adapters/request-deadline.js';
 import { targetClients } from '#adapters/target-clients.js';
 import { createRedshiftClient } from '#commons/clients/redshift.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import { type RedshiftStub, startRedshiftStub } from '#local/redshift-stub.js';
 import { captureOutput, lambdaContext, loadApiHandler, restEvent } from '#support/lambda.js';
 
 // The API handler with its real Redshift client (standard retries, 3 attempts, 3 s socket
 // timeout) against a local stub that scripts Redshift's faults on the wire.
 const CALLER = 'arn:aws:iam::123456789012:user/services/reporting-daily';
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 const LAMBDA_TIMEOUT_MS = 15_000;
 
 let stub: RedshiftStub;
@@ -38,7 +38,7 @@ describe('upstream faults through the real SDK', () => {
     stub.reply((attempt) =>
       attempt < 2
         ? { error: { status: 400, code: 'Throttling' } }
-        : { credentials: { password: PASSWORD, expiresInSeconds: 900 } },
+        : { credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: 900 } },
     );
 
     const response = await handle(restEvent(CALLER));
@@ -74,10 +74,13 @@ describe('upstream faults through the real SDK', () => {
 
   it.each([
     ['no password', { credentials: { expiresInSeconds: 900 } }],
-    ['an expiration in the past', { credentials: { password: PASSWORD, expiresInSeconds: -60 } }],
+    [
+      'an expiration in the past',
+      { credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: -60 } },
+    ],
     [
       'an expiration later than requested',
-      { credentials: { password: PASSWORD, expiresInSeconds: 3600 } },
+      { credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: 3600 } },
     ],
   ] as const)('answers 502 for a reply with %s', async (_, reply) => {
     stub.reply(() => reply);
@@ -86,7 +89,7 @@ describe('upstream faults through the real SDK', () => {
 
     expect(response.statusCode).toBe(502);
     expect(errorCode(response.body)).toBe('UpstreamError');
-    expect(response.body).not.toContain(PASSWORD);
+    expect(response.body).not.toContain(REDSHIFT_PASSWORD);
   });
 
   it('abandons a hung socket by the request timeout, well before the Lambda deadline', async () => {
@@ -130,7 +133,7 @@ describe('upstream faults through the real SDK', () => {
 
 describe('the request deadline and the SDK', () => {
   it('keeps the SDK’s middleware cache: calls under a deadline pass no per-call options', async () => {
-    stub.reply(() => ({ credentials: { password: PASSWORD, expiresInSeconds: 900 } }));
+    stub.reply(() => ({ credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: 900 } }));
     const redshift = createRedshiftClient({ endpoint: stub.endpoint } as never);
     const issuer = redshiftIssuer(
       targetClients(redshift, { redshift: createRedshiftClient, serverless: never }, never),

@@ -14,6 +14,7 @@ import type {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import {
   type CapturedOutput,
   captureOutput,
@@ -29,7 +30,6 @@ const targetLookups = mockTargetLookups();
 const EXAMPLE_POLICY = 'local/policy.yaml';
 // A rule whose db user is the bare ${sessionName}, as some deployments write it.
 const SESSION_NAMES_POLICY = 'test/fixtures/policies/session-names.yaml';
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 const HOST = 'examplecluster.abc123.us-east-1.redshift.amazonaws.com';
 const ETL_ROLE = 'arn:aws:sts::123456789012:assumed-role/etl-loader/nightly-load-42';
 const SSO_ROLE = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_0123456789abcdef';
@@ -70,7 +70,7 @@ describe('credentials-api handler', () => {
       .on(GetClusterCredentialsCommand)
       .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
         DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
-        DbPassword: PASSWORD,
+        DbPassword: REDSHIFT_PASSWORD,
         Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
       }));
     redshiftMock
@@ -91,7 +91,7 @@ describe('credentials-api handler', () => {
     });
     expect(bodyOf(response)).toEqual({
       dbUser: 'IAMA:etl_etl-loader',
-      dbPassword: PASSWORD,
+      dbPassword: REDSHIFT_PASSWORD,
       expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       target: 'analytics',
       clusterIdentifier: 'examplecluster',
@@ -129,7 +129,7 @@ describe('credentials-api handler', () => {
         correlation_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       }),
     ]);
-    expect(output.text()).not.toContain(PASSWORD);
+    expect(output.text()).not.toContain(REDSHIFT_PASSWORD);
   });
 
   it('writes one audit line for a denial, with the reason', async () => {
@@ -577,7 +577,7 @@ describe('credentials-api handler', () => {
 
       expectError(response, 500, 'InternalError');
       expect(bodyOf(response).error).toEqual({ code: 'InternalError', message: 'Internal error' });
-      expect(response.body).not.toContain(PASSWORD);
+      expect(response.body).not.toContain(REDSHIFT_PASSWORD);
     });
   });
 });

@@ -18,6 +18,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_EVENTS_SEARCHED } from '#domain/execution.js';
 import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
 import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import {
   type CapturedOutput,
   captureOutput,
@@ -34,7 +35,6 @@ const targetLookups = mockTargetLookups();
 
 const TASK_POLICY = 'test/fixtures/policies/task.yaml';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b6d4a3c-1111-4e5f-9a8b-7c6d5e4f3a2b';
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 const CIPHERTEXT = Buffer.from('kms-ciphertext-of-the-password');
 const machineArn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
 const executionArn = (name: string, run = 'run-2026-11-26') =>
@@ -82,7 +82,7 @@ describe('credentials-task handler', () => {
     targetLookups.reset();
     redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input: { DbUser: string }) => ({
       DbUser: `IAMA:${input.DbUser}`,
-      DbPassword: PASSWORD,
+      DbPassword: REDSHIFT_PASSWORD,
       Expiration: new Date(Date.now() + 900_000),
     }));
     redshiftMock.on(DescribeClustersCommand).resolves({
@@ -137,14 +137,16 @@ describe('credentials-task handler', () => {
     const input = encrypt?.args[0].input;
     expect(input?.KeyId).toBe('alias/task-output');
     expect(input?.EncryptionContext).toEqual({ executionArn: NIGHTLY });
-    expect(Buffer.from(input?.Plaintext ?? new Uint8Array()).toString('utf8')).toBe(PASSWORD);
+    expect(Buffer.from(input?.Plaintext ?? new Uint8Array()).toString('utf8')).toBe(
+      REDSHIFT_PASSWORD,
+    );
   });
 
   it('never puts the password in the output Step Functions stores, nor in any log line', async () => {
     const result = await handle({ executionArn: NIGHTLY });
 
-    expect(JSON.stringify(result)).not.toContain(PASSWORD);
-    expect(output.text()).not.toContain(PASSWORD);
+    expect(JSON.stringify(result)).not.toContain(REDSHIFT_PASSWORD);
+    expect(output.text()).not.toContain(REDSHIFT_PASSWORD);
   });
 
   it('refuses a running execution whose history shows no open task of this function, as when another invoker names it', async () => {

@@ -13,6 +13,7 @@ import { ThrottledError, UpstreamError } from '#domain/errors.js';
 import { type IssuingPorts, issueCredentials } from '#domain/issue.js';
 import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
 import { exampleGrant } from '#fixtures/grant.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import { redshiftFaults } from '#support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
@@ -22,7 +23,6 @@ const factories = {
 };
 const noRoles = () => Promise.reject(new Error('no roles here'));
 const NOW = new Date('2026-11-26T20:00:00.000Z');
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 
 const grant = exampleGrant;
 
@@ -54,7 +54,7 @@ describe('redshiftIssuer and redshiftTargets', () => {
     });
     replyWith({
       DbUser: 'IAMA:etl_loader:etl_rw',
-      DbPassword: PASSWORD,
+      DbPassword: REDSHIFT_PASSWORD,
       Expiration: expiresIn(900),
     });
   });
@@ -76,7 +76,7 @@ describe('redshiftIssuer and redshiftTargets', () => {
     ]);
     expect(credentials).toEqual({
       dbUser: 'IAMA:etl_loader:etl_rw',
-      dbPassword: PASSWORD,
+      dbPassword: REDSHIFT_PASSWORD,
       expiration: expiresIn(900),
       ...EXAMPLE_CONNECTION,
       dbGroups: ['etl_rw'],
@@ -84,7 +84,11 @@ describe('redshiftIssuer and redshiftTargets', () => {
   });
 
   it('sends no DbGroups when the grant has none, and AutoCreate false for an existing user', async () => {
-    replyWith({ DbUser: 'IAM:reporting', DbPassword: PASSWORD, Expiration: expiresIn(3600) });
+    replyWith({
+      DbUser: 'IAM:reporting',
+      DbPassword: REDSHIFT_PASSWORD,
+      Expiration: expiresIn(3600),
+    });
 
     await issue(
       grant({ dbUser: 'reporting', dbGroups: [], autoCreate: false, durationSeconds: 3600 }),
@@ -151,8 +155,8 @@ describe('redshiftIssuer and redshiftTargets', () => {
   it.each([
     ['no password', { DbUser: 'IAM:etl_loader', Expiration: expiresIn(900) }],
     ['an empty password', { DbUser: 'IAM:etl_loader', DbPassword: '', Expiration: expiresIn(900) }],
-    ['no expiration', { DbUser: 'IAM:etl_loader', DbPassword: PASSWORD }],
-    ['no user', { DbPassword: PASSWORD, Expiration: expiresIn(900) }],
+    ['no expiration', { DbUser: 'IAM:etl_loader', DbPassword: REDSHIFT_PASSWORD }],
+    ['no user', { DbPassword: REDSHIFT_PASSWORD, Expiration: expiresIn(900) }],
   ])(
     'refuses a reply with %s as an upstream error, never an empty credential',
     async (_, reply) => {
@@ -168,7 +172,11 @@ describe('redshiftIssuer and redshiftTargets', () => {
     ['in the past', -1],
     ['later than the requested duration', 900 + 120],
   ])('refuses an expiration %s', async (_, seconds) => {
-    replyWith({ DbUser: 'IAM:etl_loader', DbPassword: PASSWORD, Expiration: expiresIn(seconds) });
+    replyWith({
+      DbUser: 'IAM:etl_loader',
+      DbPassword: REDSHIFT_PASSWORD,
+      Expiration: expiresIn(seconds),
+    });
 
     await expect(issue()).rejects.toThrow(/implausible expiration/);
   });

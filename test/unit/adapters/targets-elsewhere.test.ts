@@ -22,12 +22,12 @@ import { ThrottledError, UpstreamError } from '#domain/errors.js';
 import { type IssuingPorts, issueCredentials } from '#domain/issue.js';
 import type { Target } from '#domain/targets.js';
 import { exampleGrant } from '#fixtures/grant.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import { redshiftFaults } from '#support/redshift-faults.js';
 
 const redshiftMock = mockClient(RedshiftClient);
 const serverlessMock = mockClient(RedshiftServerlessClient);
 const stsMock = mockClient(STSClient);
-const PASSWORD = 'EXAMPLEjArE3hcnQj8zt4XQj9Xtma8oxYEM8OyxpDHwXVPyJYBDm/gqX2Eeaq6P3DgTzgPg==';
 const ROLE = 'arn:aws:iam::210987654321:role/redshift-credential-vendor-access';
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-27T10:00:00Z');
@@ -101,7 +101,7 @@ beforeEach(() => {
   stsMock.reset();
   redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input) => ({
     DbUser: `IAMA:${input.DbUser}`,
-    DbPassword: PASSWORD,
+    DbPassword: REDSHIFT_PASSWORD,
     Expiration: new Date(clock + input.DurationSeconds * 1000),
   }));
   redshiftMock.on(DescribeClustersCommand).resolves({
