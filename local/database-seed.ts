@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Policy } from '../functions/domain/policy.js';
+import type { Policy } from '../functions/domain/policy/model.js';
 
 /**
  * Makes the local database look like the clusters the policies name: each target's database,

@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PolicyError } from '../domain/errors.js';
-import {
-  type Grants,
-  isJsonPolicy,
-  type Policy,
-  parsePolicyJson,
-  policyFromDocument,
-  reviewPolicyDocument,
-  ungrantedTargets,
-} from '../domain/policy.js';
+import { policyFromDocument, reviewPolicyDocument } from '../domain/policy/compile.js';
+import { isJsonPolicy, parsePolicyJson } from '../domain/policy/document.js';
+import { type Grants, ungrantedTargets } from '../domain/policy/grants.js';
+import type { Policy } from '../domain/policy/model.js';
 
 /**
  * Reads, validates and compiles the policy file; throws PolicyError naming every problem.
@@ -29,13 +24,13 @@ export async function readPolicyFile(file: string): Promise<Policy> {
   // A JSON policy needs no YAML parser, which is loaded only for a YAML one.
   const parsed = isJsonPolicy(file)
     ? parsePolicyJson(text)
-    : (await import('../domain/policy-text.js')).parsePolicyText(text, file);
+    : (await import('../domain/policy/text.js')).parsePolicyText(text, file);
   if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
   const review = reviewPolicyDocument(parsed.document);
   if (review.policy === undefined) throw new PolicyError(file, review.problems);
   if (!review.exactChecksPending) return review.policy;
   // The exact checks' code loads only for a policy they have something to search in.
-  const { exactWarnings } = await import('../domain/rule-reach.js');
+  const { exactWarnings } = await import('../domain/policy/rule-reach.js');
   return policyFromDocument(parsed.document, file, exactWarnings);
 }
 

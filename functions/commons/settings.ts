@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { PolicyError, type PolicyProblem } from '../domain/errors.js';
-import type { Grants } from '../domain/policy.js';
+import type { Grants } from '../domain/policy/grants.js';
 import '../domain/zod-messages.js';
 
 /** Where the policy layer mounts the policy in Lambda. */

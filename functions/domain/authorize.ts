@@ -2,7 +2,7 @@ import type { CredentialsRequest } from '../contract.js';
 import { AccessDeniedError, InvalidRequestError } from './errors.js';
 import type { Principal } from './identity.js';
 import { isSystemUser, nameProblem } from './names.js';
-import { MIN_DURATION_SECONDS, type Policy } from './policy.js';
+import { MIN_DURATION_SECONDS, type Policy } from './policy/model.js';
 import type { Target } from './targets.js';
 
 /** What the policy allows this caller for this request: the input of GetClusterCredentials. */

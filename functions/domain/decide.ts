@@ -2,7 +2,7 @@ import type { ErrorCode } from '../contract.js';
 import { authorize, type Grant } from './authorize.js';
 import { AccessDeniedError, VendorError } from './errors.js';
 import type { Principal } from './identity.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './policy/model.js';
 import { parseCredentialsRequest } from './request.js';
 
 /** The policy's answer to one caller and request, before Redshift is asked anything. */

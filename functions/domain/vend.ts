@@ -3,7 +3,7 @@ import { authorize, type Grant } from './authorize.js';
 import { AccessDeniedError, type PolicyError, UpstreamError, VendorError } from './errors.js';
 import type { Principal } from './identity.js';
 import { type IssuingPorts, issueCredentials } from './issue.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './policy/model.js';
 import type { AuditSink, Deadline } from './ports.js';
 import { parseCredentialsRequest } from './request.js';
 

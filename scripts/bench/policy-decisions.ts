@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { authorize } from '../../functions/domain/authorize.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
-import { parsePolicy } from '../../functions/domain/policy-text.js';
+import { parsePolicy } from '../../functions/domain/policy/text.js';
 import { bundleAsTheApi } from './handlers.js';
 import type { Figure } from './report.js';
 import { median, us } from './stats.js';

@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import * as z from 'zod/mini';
-import type { Policy } from '../../functions/domain/policy.js';
+import type { Policy } from '../../functions/domain/policy/model.js';
 import { type Explanation, explain } from './explain.js';
 
 const Expectation = z.strictObject({

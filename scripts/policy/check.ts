@@ -1,6 +1,6 @@
-import { type Grants, ungrantedTargets } from '../../functions/domain/policy.js';
-import { reviewPolicy } from '../../functions/domain/policy-text.js';
-import { exactWarnings } from '../../functions/domain/rule-reach.js';
+import { type Grants, ungrantedTargets } from '../../functions/domain/policy/grants.js';
+import { exactWarnings } from '../../functions/domain/policy/rule-reach.js';
+import { reviewPolicy } from '../../functions/domain/policy/text.js';
 import { lineLocator } from './locate.js';
 
 /**

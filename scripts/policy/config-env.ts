@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
-import type { Grants } from '../../functions/domain/policy.js';
+import type { Grants } from '../../functions/domain/policy/grants.js';
 import { readTemplate } from '../../local/template.js';
 
 /**

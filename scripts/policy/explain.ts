@@ -1,7 +1,7 @@
 import { type Decision, decide } from '../../functions/domain/decide.js';
 import { principalFromStateMachineArn } from '../../functions/domain/execution.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
-import type { Policy } from '../../functions/domain/policy.js';
+import type { Policy } from '../../functions/domain/policy/model.js';
 
 /** What `explain` reports: the decision, and the rule that made it or why none did. */
 export interface Explanation {

@@ -9,7 +9,7 @@ import { readPolicyFile } from '#adapters/policy-file.js';
 import { decide } from '#domain/decide.js';
 import { PolicyError } from '#domain/errors.js';
 import { principalFromArn } from '#domain/identity.js';
-import type { Policy } from '#domain/policy.js';
+import type { Policy } from '#domain/policy/model.js';
 import { captureOutput } from '#support/lambda.js';
 
 // What an operator sees at cold start: an invalid policy fails closed with one ERROR line per

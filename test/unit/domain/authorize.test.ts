@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { authorize } from '#domain/authorize.js';
 import { AccessDeniedError, InvalidRequestError } from '#domain/errors.js';
 import { principalFromArn } from '#domain/identity.js';
-import { parsePolicy } from '#domain/policy-text.js';
+import { parsePolicy } from '#domain/policy/text.js';
 import type { CredentialsRequest } from '#functions/contract.js';
 
 const policy = parsePolicy(

@@ -7,7 +7,7 @@ import {
   UpstreamError,
 } from '#domain/errors.js';
 import { principalFromArn } from '#domain/identity.js';
-import { parsePolicy } from '#domain/policy-text.js';
+import { parsePolicy } from '#domain/policy/text.js';
 import { type CredentialsCall, vendCredentials } from '#domain/vend.js';
 import { FAKE_PASSWORD, fakeAudit, fakeIssuer, fakeTargets } from '#support/fakes.js';
 

@@ -1,4 +1,4 @@
-import { type PrincipalVariables, TEMPLATE_VARIABLES, type TemplateVariable } from './identity.js';
+import { type PrincipalVariables, TEMPLATE_VARIABLES, type TemplateVariable } from '../identity.js';
 
 /** A `dbUser` template such as `etl_${roleName}`, parsed once when the policy loads. */
 export interface DbUserTemplate {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDbUserTemplate } from '#domain/db-user-template.js';
+import { parseDbUserTemplate } from '#domain/policy/db-user-template.js';
 
 const parse = (source: string) => {
   const template = parseDbUserTemplate(source);

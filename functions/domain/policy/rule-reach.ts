@@ -1,7 +1,7 @@
+import { principalFromStateMachineArn } from '../execution.js';
+import { principalFromArn, type TemplateVariable } from '../identity.js';
+import { RESERVED_WORDS } from '../names.js';
 import type { DbUserTemplate } from './db-user-template.js';
-import { principalFromStateMachineArn } from './execution.js';
-import { principalFromArn, type TemplateVariable } from './identity.js';
-import { RESERVED_WORDS } from './names.js';
 import {
   alphabetFor,
   mayMatchKind,

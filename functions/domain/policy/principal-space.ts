@@ -1,5 +1,5 @@
-import { canStartWith, globMatches, splitArn } from './arn-like.js';
-import type { TemplateVariable } from './identity.js';
+import { canStartWith, globMatches, splitArn } from '../arn-like.js';
+import type { TemplateVariable } from '../identity.js';
 
 /**
  * Every principal a policy can be asked about, as finite automata over ARNs: IAM users, role

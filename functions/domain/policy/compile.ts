@@ -1,236 +1,22 @@
-import * as z from 'zod/mini';
-import { toDotPath } from 'zod/v4/core';
-import { arnPatternProblem, globMatches, splitArn } from './arn-like.js';
+import { arnPatternProblem, globMatches, splitArn } from '../arn-like.js';
+import { PolicyError, type PolicyProblem } from '../errors.js';
+import { TEMPLATE_VARIABLES } from '../identity.js';
+import { nameProblem } from '../names.js';
+import { type Target, type TargetDefinition, targetOf, targetProblems } from '../targets.js';
 import { type DbUserTemplate, parseDbUserTemplate } from './db-user-template.js';
-import { PolicyError, type PolicyProblem } from './errors.js';
-import { type Principal, TEMPLATE_VARIABLES } from './identity.js';
-import { nameProblem } from './names.js';
-import { unknownField } from './near-miss.js';
-import { policyWarnings } from './policy-warnings.js';
+import {
+  checkSection,
+  DOCUMENT,
+  isPlainObject,
+  type Report,
+  RULE,
+  type RuleDocument,
+  TARGET,
+} from './document.js';
+import { MAX_DURATION_SECONDS, type Policy, type PolicyReview, type Rule } from './model.js';
 import { indexPrincipals } from './principal-index.js';
 import type { ExactChecks } from './rule-reach.js';
-import { type Target, type TargetDefinition, targetOf, targetProblems } from './targets.js';
-import './zod-messages.js';
-
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_DURATION_SECONDS = 3600;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-const NonEmptyString = z.string().check(z.minLength(1));
-const NonEmptyList = z.array(z.string()).check(z.minLength(1));
-
-const Port = z.int().check(z.gte(1), z.lte(65535));
-const DNS_NAME = z.hostname();
-const IPV6 = z.ipv6();
-/** A DNS name or an IP address: a client puts it into a connection URI as it is. */
-const Host = z.string().check(
-  z.refine((value) => DNS_NAME.safeParse(value).success || IPV6.safeParse(value).success, {
-    message: 'must be a DNS name or an IP address',
-  }),
-);
-const Duration = z.int().check(z.gte(MIN_DURATION_SECONDS), z.lte(MAX_DURATION_SECONDS));
-
-/** A section of the document: the schema of each field it may have, and which it must have. */
-interface Section {
-  readonly fields: Readonly<Record<string, z.ZodMiniType>>;
-  readonly required: readonly string[];
-}
-
-const DOCUMENT: Section = {
-  fields: {
-    version: z.literal(1),
-    targets: z.custom<Record<string, unknown>>(isPlainObject, 'expected object'),
-    protectedDbUsers: z.array(z.string()),
-    rules: z.array(z.unknown()),
-  },
-  required: ['version', 'targets', 'rules'],
-};
-
-const TARGET: Section = {
-  fields: {
-    clusterIdentifier: z.string(),
-    workgroupName: z.string(),
-    database: z.string(),
-    host: Host,
-    port: Port,
-    region: z.string(),
-    roleArn: z.string(),
-    externalId: z.string(),
-  },
-  required: ['database'],
-};
-
-const RULE: Section = {
-  fields: {
-    name: NonEmptyString,
-    principals: NonEmptyList,
-    effect: z.enum(['allow', 'deny']),
-    targets: NonEmptyList,
-    databases: NonEmptyList,
-    dbUser: z.string(),
-    trustSessionName: z.boolean(),
-    dbGroups: z.array(z.string()),
-    autoCreate: z.boolean(),
-    maxDurationSeconds: Duration,
-    // Gone: a task result in the execution history must never carry the password in the clear.
-    taskOutput: z.unknown(),
-  },
-  required: ['name', 'principals'],
-};
-
-interface RuleDocument {
-  readonly name?: string;
-  readonly principals?: string[];
-  readonly effect?: 'allow' | 'deny';
-  readonly targets?: string[];
-  readonly databases?: string[];
-  readonly dbUser?: string;
-  readonly trustSessionName?: boolean;
-  readonly dbGroups?: string[];
-  readonly autoCreate?: boolean;
-  readonly maxDurationSeconds?: number;
-  readonly taskOutput?: unknown;
-}
-
-type Report = (field: string, problem: string) => void;
-
-/**
- * Checks each field of a section on its own, so that one bad field never hides another:
- * unknown fields (with the known one a near miss probably meant), missing required fields and
- * each field's type and range. Returns the fields that passed.
- */
-function checkSection(raw: unknown, section: Section, report: Report): Record<string, unknown> {
-  if (!isPlainObject(raw)) {
-    report('', 'expected object');
-    return {};
-  }
-  const valid: Record<string, unknown> = Object.create(null);
-  for (const [key, value] of Object.entries(raw)) {
-    // Own fields only: a key such as "constructor" or "__proto__" is unknown like any other.
-    const schema = Object.hasOwn(section.fields, key) ? section.fields[key] : undefined;
-    if (schema === undefined) {
-      report('', unknownField(key, Object.keys(section.fields)));
-      continue;
-    }
-    const parsed = schema.safeParse(value);
-    if (parsed.success) valid[key] = parsed.data;
-    for (const issue of parsed.error?.issues ?? []) {
-      report(
-        `${key}${toDotPath(issue.path).replace(/^(?=[^[])/, issue.path.length ? '.' : '')}`,
-        issue.message,
-      );
-    }
-  }
-  for (const key of section.required) {
-    if (!Object.hasOwn(raw, key))
-      report(
-        key,
-        section.fields[key]?.safeParse(undefined).error?.issues[0]?.message ?? 'is required',
-      );
-  }
-  return valid;
-}
-
-interface RuleBase {
-  readonly name: string;
-  readonly index: number;
-}
-
-export interface DenyRule extends RuleBase {
-  readonly effect: 'deny';
-}
-
-export interface AllowRule extends RuleBase {
-  readonly effect: 'allow';
-  readonly targets: ReadonlyMap<string, Target>;
-  /** Databases the caller may ask for; undefined means each target's own database only. */
-  readonly databases?: readonly string[];
-  readonly dbUser: DbUserTemplate;
-  readonly dbGroups: readonly string[];
-  readonly autoCreate: boolean;
-  readonly maxDurationSeconds: number;
-}
-
-export type Rule = AllowRule | DenyRule;
-
-/** A validated, compiled access policy. */
-export interface Policy {
-  readonly targets: ReadonlyMap<string, Target>;
-  readonly rules: readonly Rule[];
-  /** Users never issued whatever a rule renders (lower case); system users are always added. */
-  readonly protectedDbUsers: ReadonlySet<string>;
-  /** Things that are valid but almost certainly not what the author meant. */
-  readonly warnings: readonly string[];
-  /** The first rule whose principals match, or undefined (which means deny). */
-  ruleFor(principal: Principal): Rule | undefined;
-}
-
-/** What the deployment's IAM permissions cover in the vendor's own account. */
-export interface Grants {
-  readonly clusters?: ReadonlySet<string>;
-  readonly workgroups?: ReadonlySet<string>;
-  /** The roles in other accounts it may assume. */
-  readonly roles?: ReadonlySet<string>;
-}
-
-/**
- * The targets whose cluster, workgroup or role the deployment does not grant, as problems:
- * issuing for them could only ever fail. A target reached through a role needs that role
- * granted; what it may do there is the role's account's to grant.
- */
-export function ungrantedTargets(policy: Policy, grants: Grants): PolicyProblem[] {
-  const problems: PolicyProblem[] = [];
-  for (const target of policy.targets.values()) {
-    if (target.roleArn !== undefined) {
-      if (grants.roles !== undefined && !grants.roles.has(target.roleArn)) {
-        problems.push({
-          field: `targets.${target.name}.roleArn`,
-          problem: `"${target.roleArn}" is not one the deployment may assume (TargetRoleArns)`,
-        });
-      }
-      continue;
-    }
-    const [field, name, granted, parameter] = grantFor(target, grants);
-    if (granted === undefined || granted.has(name)) continue;
-    problems.push({
-      field: `targets.${target.name}.${field}`,
-      problem: `"${name}" is not one the deployment grants (${parameter}: ${[...granted].join(', ') || 'none'})`,
-    });
-  }
-  return problems;
-}
-
-/** What a review of a policy finds: the compiled policy when it is valid, and what is wrong. */
-export interface PolicyReview {
-  readonly policy: Policy | undefined;
-  readonly problems: readonly PolicyProblem[];
-  readonly warnings: readonly string[];
-  /**
-   * Whether the exact checks (rule-reach.ts) have something to search in this policy, when they
-   * were not given: then their warnings are missing from `warnings`.
-   */
-  readonly exactChecksPending?: boolean;
-}
-
-/** Whether a policy file is written as JSON (by its name) rather than YAML. */
-export const isJsonPolicy = (file: string) => file.toLowerCase().endsWith('.json');
-
-/** Parses a policy written as JSON into its document, or the syntax problem that stops it. */
-export function parsePolicyJson(text: string): { document: unknown } | { problem: PolicyReview } {
-  try {
-    return { document: JSON.parse(text) };
-  } catch (error) {
-    return {
-      problem: {
-        policy: undefined,
-        problems: [{ field: '(json)', problem: (error as Error).message }],
-        warnings: [],
-      },
-    };
-  }
-}
+import { policyWarnings } from './warnings.js';
 
 /** Validates and compiles a parsed policy document; throws PolicyError naming every problem. */
 export function policyFromDocument(document: unknown, file: string, exact?: ExactChecks): Policy {
@@ -344,34 +130,6 @@ function kindAndName(target: Target): string {
       return `cluster ${target.clusterIdentifier}`;
     case 'workgroup':
       return `workgroup ${target.workgroupName}`;
-  }
-}
-
-/** The target's field, its value, and the deployment parameter that must grant it. */
-function grantFor(
-  target: Target,
-  grants: Grants,
-): readonly [
-  field: string,
-  name: string,
-  granted: ReadonlySet<string> | undefined,
-  parameter: string,
-] {
-  switch (target.kind) {
-    case 'cluster':
-      return [
-        'clusterIdentifier',
-        target.clusterIdentifier,
-        grants.clusters,
-        'RedshiftClusterIdentifiers',
-      ];
-    case 'workgroup':
-      return [
-        'workgroupName',
-        target.workgroupName,
-        grants.workgroups,
-        'RedshiftServerlessWorkgroups',
-      ];
   }
 }
 

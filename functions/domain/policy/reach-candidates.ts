@@ -1,4 +1,4 @@
-import { canStartWith, globMatches, splitArn } from './arn-like.js';
+import { canStartWith, globMatches, splitArn } from '../arn-like.js';
 import type { DbUserTemplate } from './db-user-template.js';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globCovers, patternCovers } from '#domain/arn-coverage.js';
 import { compileArnLike } from '#domain/arn-like.js';
+import { globCovers, patternCovers } from '#domain/policy/arn-coverage.js';
 
 /** Every string over `alphabet` up to `length` characters. */
 function strings(alphabet: string, length: number): string[] {

@@ -1,13 +1,8 @@
 import { load, YAMLException } from 'js-yaml';
-import { PolicyError } from './errors.js';
-import {
-  isJsonPolicy,
-  type Policy,
-  type PolicyReview,
-  parsePolicyJson,
-  policyFromDocument,
-  reviewPolicyDocument,
-} from './policy.js';
+import { PolicyError } from '../errors.js';
+import { policyFromDocument, reviewPolicyDocument } from './compile.js';
+import { isJsonPolicy, parsePolicyJson } from './document.js';
+import type { Policy, PolicyReview } from './model.js';
 import type { ExactChecks } from './rule-reach.js';
 
 /**

@@ -4,9 +4,10 @@ import { compileArnLike } from '#domain/arn-like.js';
 import { decide } from '#domain/decide.js';
 import { principalFromStateMachineArn } from '#domain/execution.js';
 import { type Principal, principalFromArn } from '#domain/identity.js';
-import { type Policy, reviewPolicyDocument } from '#domain/policy.js';
-import type { ReachRule } from '#domain/reach-candidates.js';
-import { RuleReach } from '#domain/rule-reach.js';
+import { reviewPolicyDocument } from '#domain/policy/compile.js';
+import type { Policy } from '#domain/policy/model.js';
+import type { ReachRule } from '#domain/policy/reach-candidates.js';
+import { RuleReach } from '#domain/policy/rule-reach.js';
 
 // The exact checks held to brute force: small policies over a small world of principals, each
 // decided by the code the functions run.

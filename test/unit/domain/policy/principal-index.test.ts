@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileArnLike } from '#domain/arn-like.js';
 import { principalFromArn } from '#domain/identity.js';
-import { indexPrincipals } from '#domain/principal-index.js';
+import { indexPrincipals } from '#domain/policy/principal-index.js';
 
 /** The definition the index must agree with: try every rule in order. */
 function firstMatchByScan(rules: string[][], arn: string): number | undefined {

@@ -1,4 +1,4 @@
-import { globMatches, splitArn } from './arn-like.js';
+import { globMatches, splitArn } from '../arn-like.js';
 
 /**
  * Whether ArnLike pattern `a` matches every ARN that pattern `b` matches, compared part by part
