@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: unit tests need nothing running; integration tests share one moto_server that
-// their global setup starts on a free loopback port.
+// their global setup starts on a free loopback port. Integration tests spend most of their time
+// waiting on the processes they start (npm, moto_server, PostgreSQL), so more of them run at once
+// than there are cores; each keeps to its own ports, temp folders and process group.
 export default defineConfig({
   test: {
     setupFiles: ['test/support/setup-env.ts'],
     testTimeout: 20_000,
+    maxWorkers: 3,
     restoreMocks: true,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

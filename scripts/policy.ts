@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyError } from '../functions/domain/errors.js';
-import { exactWarnings } from '../functions/domain/policy/rule-reach.js';
+import { exactWarnings } from '../functions/domain/policy/exact-warnings.js';
 import { parsePolicy } from '../functions/domain/policy/text.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';

@@ -30,7 +30,7 @@ export async function readPolicyFile(file: string): Promise<Policy> {
   if (review.policy === undefined) throw new PolicyError(file, review.problems);
   if (!review.exactChecksPending) return review.policy;
   // The exact checks' code loads only for a policy they have something to search in.
-  const { exactWarnings } = await import('../domain/policy/rule-reach.js');
+  const { exactWarnings } = await import('../domain/policy/exact-warnings.js');
   return policyFromDocument(parsed.document, file, exactWarnings);
 }
 

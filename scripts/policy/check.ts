@@ -1,5 +1,5 @@
+import { exactWarnings } from '../../functions/domain/policy/exact-warnings.js';
 import { type Grants, ungrantedTargets } from '../../functions/domain/policy/grants.js';
-import { exactWarnings } from '../../functions/domain/policy/rule-reach.js';
 import { reviewPolicy } from '../../functions/domain/policy/text.js';
 import { lineLocator } from './locate.js';
 

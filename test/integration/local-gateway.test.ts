@@ -245,5 +245,5 @@ describe('npm start without an emulator of its own', () => {
     expect(exitCode).toBe(0);
     await expect(fetch(`${emulator}/moto-api/`)).rejects.toThrow();
     await expect(fetch(`${own.url}/credentials`, { method: 'POST' })).rejects.toThrow();
-  });
+  }, 90_000);
 });

@@ -13,9 +13,9 @@ import {
   type RuleDocument,
   TARGET,
 } from './document.js';
+import type { ExactChecks } from './exact-warnings.js';
 import { MAX_DURATION_SECONDS, type Policy, type PolicyReview, type Rule } from './model.js';
 import { indexPrincipals } from './principal-index.js';
-import type { ExactChecks } from './rule-reach.js';
 import { policyWarnings } from './warnings.js';
 
 /** Validates and compiles a parsed policy document; throws PolicyError naming every problem. */

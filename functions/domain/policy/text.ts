@@ -2,8 +2,8 @@ import { load, YAMLException } from 'js-yaml';
 import { PolicyError } from '../errors.js';
 import { policyFromDocument, reviewPolicyDocument } from './compile.js';
 import { isJsonPolicy, parsePolicyJson } from './document.js';
+import type { ExactChecks } from './exact-warnings.js';
 import type { Policy, PolicyReview } from './model.js';
-import type { ExactChecks } from './rule-reach.js';
 
 /**
  * The policy as its authors write it: YAML (`policy.yaml`), or JSON for a file whose name ends

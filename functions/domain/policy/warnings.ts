@@ -1,5 +1,5 @@
+import type { ExactChecks } from './exact-warnings.js';
 import { sharingCandidates, straddleCandidates } from './reach-candidates.js';
-import type { ExactChecks } from './rule-reach.js';
 import { shadowedRules } from './warnings/never-reached.js';
 import { protectedRenderings } from './warnings/protected-rendering.js';
 import type { RuleOutline } from './warnings/rule-outline.js';

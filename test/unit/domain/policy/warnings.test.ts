@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactWarnings } from '#domain/policy/rule-reach.js';
+import { exactWarnings } from '#domain/policy/exact-warnings.js';
 import { parsePolicy } from '#domain/policy/text.js';
 import { ETL_RULE, usedTargetsText } from '#support/policy-documents.js';
 
