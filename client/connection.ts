@@ -1,4 +1,4 @@
-import type { VendorCredentials } from './vendor-client.js';
+import type { VendorCredentials } from './vendor-answer.js';
 
 /** What connecting needs; both an API credential and a decrypted task result fit. */
 export type ConnectionDetails = Pick<

@@ -12,10 +12,9 @@ export {
   decryptTaskCredentials,
   type TaskCredentials,
 } from './task-credentials.js';
+export { CredentialVendorError, type VendorCredentials } from './vendor-answer.js';
 export {
   type CredentialsRequest,
   CredentialVendorClient,
   type CredentialVendorClientOptions,
-  CredentialVendorError,
-  type VendorCredentials,
 } from './vendor-client.js';

@@ -3,31 +3,15 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { CredentialsRequest, CredentialsResult } from '../functions/contract.js';
+import type { CredentialsRequest } from '../functions/contract.js';
+import {
+  CredentialVendorError,
+  errorOf,
+  parseCredentials,
+  type VendorCredentials,
+} from './vendor-answer.js';
 
 export type { CredentialsRequest };
-
-/**
- * An issued database login, as the API answers it with `expiration` as a Date. `dbUser` carries
- * Redshift's `IAM:`/`IAMA:` prefix: log in with it.
- */
-export interface VendorCredentials extends Omit<CredentialsResult, 'expiration'> {
-  readonly expiration: Date;
-}
-
-/** The vendor (or API Gateway in front of it) refused or failed; `code` is the server's. */
-export class CredentialVendorError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number | undefined,
-    readonly requestId: string | undefined,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'CredentialVendorError';
-  }
-}
 
 export interface CredentialVendorClientOptions {
   /** The URL of `POST /credentials`: the stack output CredentialsApiUrl. */
@@ -258,71 +242,4 @@ class ThrottledAnswer extends Error {
 
 function cacheKey({ target, database, dbGroups, durationSeconds }: CredentialsRequest): string {
   return JSON.stringify([target, database, dbGroups && [...dbGroups].sort(), durationSeconds]);
-}
-
-function errorOf(
-  response: Response,
-  payload: Record<string, unknown> | undefined,
-  requestId: string | undefined,
-): CredentialVendorError {
-  const vendorError = payload?.error as { code?: unknown; message?: unknown } | undefined;
-  if (typeof vendorError?.code === 'string') {
-    const id = typeof payload?.requestId === 'string' ? payload.requestId : requestId;
-    return new CredentialVendorError(
-      vendorError.code,
-      String(vendorError.message ?? ''),
-      response.status,
-      id,
-    );
-  }
-  // API Gateway's own refusals: { message } and the error type in a header.
-  const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP${response.status}`;
-  const message = typeof payload?.message === 'string' ? payload.message : response.statusText;
-  return new CredentialVendorError(code, message, response.status, requestId);
-}
-
-function parseCredentials(
-  payload: Record<string, unknown>,
-  requestId: string | undefined,
-): VendorCredentials {
-  const {
-    dbUser,
-    dbPassword,
-    expiration,
-    target,
-    clusterIdentifier,
-    workgroupName,
-    database,
-    dbGroups,
-    host,
-    port,
-  } = payload;
-  const expires = new Date(String(expiration));
-  if (
-    typeof dbUser !== 'string' ||
-    typeof dbPassword !== 'string' ||
-    Number.isNaN(expires.getTime()) ||
-    typeof host !== 'string' ||
-    typeof port !== 'number'
-  ) {
-    throw new CredentialVendorError(
-      'InvalidResponse',
-      'the vendor answered 200 without a credential',
-      200,
-      requestId,
-    );
-  }
-  return {
-    dbUser,
-    dbPassword,
-    expiration: expires,
-    target: String(target),
-    ...(typeof workgroupName === 'string'
-      ? { workgroupName }
-      : { clusterIdentifier: String(clusterIdentifier) }),
-    database: String(database),
-    dbGroups: Array.isArray(dbGroups) ? dbGroups.map(String) : [],
-    host,
-    port,
-  };
 }
