@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     setupFiles: ['test/support/setup-env.ts'],
     testTimeout: 20_000,
+    hookTimeout: 60_000,
     maxWorkers: 3,
     restoreMocks: true,
     projects: [
