@@ -1,56 +1,17 @@
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pgEnvironment } from '#client/connection.js';
-import { type LocalVendor, startLocalVendor } from '#support/local-vendor.js';
-import { copyOfRepository } from '#support/repository-copy.js';
+import { PAGES } from '#support/documented-commands.js';
 
 // The documentation is part of the product: a person finds each task on a page of its own, every
 // link leads somewhere, and every block a page marks runnable (`<!-- run -->` above a shell block)
-// works exactly as written, against the local vendor where it needs one.
+// works exactly as written (docs-commands.test.ts and docs-offline-commands.test.ts run those).
 const run = promisify(execFile);
-
-const PAGES = [
-  'README.md',
-  'client/README.md',
-  'CHANGELOG.md',
-  'SECURITY.md',
-  ...readdirSync('docs')
-    .filter((file) => file.endsWith('.md'))
-    .map((file) => `docs/${file}`),
-];
-
-interface Runnable {
-  readonly page: string;
-  readonly line: number;
-  readonly script: string;
-  /** Text the block's output must contain, from `<!-- run: expect TEXT -->`. */
-  readonly expect?: string;
-}
-
-/** The shell blocks a page marks runnable, in the page's order. */
-function runnableBlocks(page: string): Runnable[] {
-  const text = readFileSync(page, 'utf8');
-  return [...text.matchAll(/<!-- run(?:: expect (.+?))? -->\n```sh\n([\s\S]*?)^```$/gm)].map(
-    (match) => ({
-      page,
-      line: text.slice(0, match.index).split('\n').length,
-      script: match[2] ?? '',
-      ...(match[1] !== undefined && { expect: match[1] }),
-    }),
-  );
-}
 
 /** The fenced code blocks of a page in one language. */
 function codeBlocks(page: string, language: string): string[] {
@@ -127,53 +88,4 @@ describe('the documentation', () => {
   it.each(['LICENSE', 'CHANGELOG.md', 'SECURITY.md'])('ships %s', (file) => {
     expect(existsSync(file)).toBe(true);
   });
-});
-
-describe('the documented commands, run as written', () => {
-  const blocks = PAGES.flatMap(runnableBlocks);
-  let copy: string;
-  let vendor: LocalVendor;
-
-  beforeAll(async () => {
-    // A clone as a new user has it (the bundles `npm test` built included), and `npm start` in
-    // it, started as that user's first terminal does.
-    copy = copyOfRepository({ withBuild: true });
-    vendor = await startLocalVendor({ AWS_ENDPOINT_URL: '' }, copy);
-  }, 60_000);
-
-  afterAll(async () => {
-    await vendor?.stop();
-  });
-
-  it('has runnable blocks in the README', () => {
-    expect(blocks.filter(({ page }) => page === 'README.md').length).toBeGreaterThanOrEqual(3);
-  });
-
-  it.each(blocks.map((block) => [`${block.page}:${block.line}`, block] as const))(
-    'runs %s',
-    async (_, block) => {
-      // A second terminal: the user's own environment, none of the test's AWS settings.
-      const environment = Object.fromEntries(
-        Object.entries(process.env).filter(
-          ([name]) => !/^(AWS_|REDSHIFT_|PG|NODE_EXTRA_CA_CERTS$|POLICY_FILE$|API_)/.test(name),
-        ),
-      );
-
-      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block.script], {
-        cwd: copy,
-        env: environment,
-        maxBuffer: 1 << 22,
-      });
-
-      if (block.expect !== undefined) expect(stdout).toContain(block.expect);
-    },
-    120_000,
-  );
-
-  it('leaves npm test’s static checks green in the clone: what the commands wrote is ignored', async () => {
-    // The rest of npm test builds and runs the suite from test/ alone, which no command touches.
-    for (const script of ['lint', 'typecheck']) {
-      await expect(run('npm', ['run', '--silent', script], { cwd: copy })).resolves.toBeDefined();
-    }
-  }, 120_000);
 });
