@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // than there are cores; each keeps to its own ports, temp folders and process group.
 export default defineConfig({
   test: {
-    setupFiles: ['test/support/setup-env.ts'],
+    setupFiles: ['test/support/setup-env.ts', 'test/support/setup-logs.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     maxWorkers: 3,
@@ -30,6 +30,10 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          // The built bundles load through Node's own loader, as on Lambda, not Vite's transform.
+          server: {
+            deps: { external: [/\/dist\/[^/]+\/[^/]+\.mjs/, /\/sam-build-[^/]+\/[^/]+\.mjs/] },
+          },
         },
       },
     ],

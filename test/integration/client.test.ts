@@ -6,6 +6,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms
 import { parse } from 'pg-connection-string';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient } from '#client/index.js';
+import { EMULATOR_KEYS } from '#fixtures/aws-credentials.js';
 import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
 import { freePort } from '#local/free-port.js';
 import type { LocalIdentity } from '#local/identities.js';
@@ -227,8 +228,7 @@ describe('the redshift-credentials CLI', () => {
     );
     const env = {
       AWS_ENDPOINT_URL: inject('motoEndpoint'),
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...EMULATOR_KEYS,
     };
 
     const password = await runCli(
@@ -406,8 +406,7 @@ describe('the redshift-credentials CLI as a tool', () => {
     );
     const env = {
       AWS_ENDPOINT_URL: inject('motoEndpoint'),
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...EMULATOR_KEYS,
     };
 
     const found = await runCli(
@@ -445,8 +444,7 @@ describe('the redshift-credentials CLI as a tool', () => {
 
     const { code, stdout, stderr } = await runCli(['decrypt-task-output', '--input', resultFile], {
       AWS_ENDPOINT_URL: inject('motoEndpoint'),
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...EMULATOR_KEYS,
     });
 
     expect(code).toBe(1);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
+import { loadBundledHandler } from '#support/bundled-handler.js';
 import { captureOutput, lambdaContext, readEvent, restEvent } from '#support/lambda.js';
 
 // The bundle exactly as `npm run build` (and so `sam build`) produces it, against moto_server.
@@ -26,9 +27,7 @@ beforeAll(async () => {
   const endpoint = inject('motoEndpoint');
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.POLICY_FILE = 'test/fixtures/policies/integration.yaml';
-  // A computed specifier: the bundle is built output, not a module TypeScript should resolve.
-  const bundle = '../../dist/credentials-api/index.mjs';
-  ({ handler } = (await import(bundle)) as { handler: BundledHandler });
+  handler = await loadBundledHandler<BundledHandler>('credentials-api');
 });
 
 describe('bundled credentials-api against moto_server', () => {

@@ -14,6 +14,7 @@ import {
   recordHistory,
   type TaskStage,
 } from '#local/step-functions-stub.js';
+import { loadBundledHandler } from '#support/bundled-handler.js';
 import { financeHosts } from '#support/finance-account.js';
 import { captureOutput } from '#support/lambda.js';
 
@@ -80,11 +81,8 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_SFN = inject('sfnEndpoint');
   process.env.POLICY_FILE = 'local/policy.yaml';
   process.env.TASK_OUTPUT_KEY_ID = KeyMetadata?.Arn ?? '';
-  // Computed specifiers: the bundles are build output, not modules TypeScript should resolve.
-  const taskBundle = '../../dist/credentials-task/index.mjs';
-  const consumerBundle = '../../dist/example-consumer/index.mjs';
-  ({ handler: task } = (await import(taskBundle)) as { handler: typeof task });
-  ({ handler: consumer } = (await import(consumerBundle)) as { handler: typeof consumer });
+  task = await loadBundledHandler<typeof task>('credentials-task');
+  consumer = await loadBundledHandler<typeof consumer>('example-consumer');
 });
 
 beforeEach(() => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient, pgConfig } from '#client/index.js';
+import { EMULATOR_KEYS } from '#fixtures/aws-credentials.js';
 import type { LocalIdentity } from '#local/identities.js';
 import {
   invoke,
@@ -129,8 +130,7 @@ describe('logging in with an issued credential', () => {
 
     const decrypted = await runCli(['decrypt-task-output', '--input', resultFile], {
       AWS_ENDPOINT_URL: inject('motoEndpoint'),
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
+      ...EMULATOR_KEYS,
     });
     const credentials = JSON.parse(decrypted) as Parameters<typeof pgConfig>[0];
 

@@ -1,9 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
 import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import { type RedshiftStub, startRedshiftStub } from '#local/redshift-stub.js';
 import { readTemplate } from '#local/template.js';
+import { loadBundledHandler } from '#support/bundled-handler.js';
 import { matchesFilterPattern } from '#support/filter-pattern.js';
 import { captureOutput, lambdaContext, restEvent } from '#support/lambda.js';
 
@@ -30,10 +30,10 @@ const filters = Object.values(readTemplate().Resources)
 /** The built credentials-api bundle, loaded afresh (its cold start) with `policyFile`. */
 async function loadBundle(policyFile: string) {
   process.env.POLICY_FILE = policyFile;
-  const url = `${pathToFileURL('dist/credentials-api/index.mjs').href}?policy=${encodeURIComponent(policyFile)}`;
-  const { handler } = (await import(url)) as {
-    handler: (event: ApiEvent, context: typeof lambdaContext) => Promise<unknown>;
-  };
+  const handler =
+    await loadBundledHandler<(event: ApiEvent, context: typeof lambdaContext) => Promise<unknown>>(
+      'credentials-api',
+    );
   return (event: ApiEvent) => handler(event, lambdaContext);
 }
 

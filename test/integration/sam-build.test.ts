@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readTemplate } from '#local/template.js';
 import { templateBundles } from '#scripts/build.js';
+import { loadBundledHandler } from '#support/bundled-handler.js';
 import { captureOutput, lambdaContext, readEvent } from '#support/lambda.js';
 
 /**
@@ -151,12 +151,9 @@ describe('sam build, as the SAM CLI’s esbuild builder does it', () => {
     captureOutput();
     process.env.AWS_ENDPOINT_URL = inject('motoEndpoint');
     process.env.POLICY_FILE = 'local/policy.yaml';
-    const bundle = pathToFileURL(
-      join(artifacts.get('CredentialsApiFunction') ?? '', 'index.mjs'),
-    ).href;
-    const { handler } = (await import(bundle)) as {
-      handler: (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
-    };
+    const handler = await loadBundledHandler<
+      (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>
+    >(artifacts.get('CredentialsApiFunction') ?? '');
 
     const response = await handler(readEvent('api-iam-user.json'), lambdaContext);
 

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
 import { EXAMPLE_WORKGROUP } from '#local/redshift-serverless-stub.js';
+import { loadBundledHandler } from '#support/bundled-handler.js';
 import { financeHosts } from '#support/finance-account.js';
 import { captureOutput, lambdaContext, restEvent } from '#support/lambda.js';
 
@@ -27,9 +28,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL = inject('motoEndpoint');
   process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS = inject('serverlessEndpoint');
   process.env.POLICY_FILE = 'test/fixtures/policies/targets.yaml';
-  // A computed specifier: the bundle is built output, not a module TypeScript should resolve.
-  const bundle = '../../dist/credentials-api/index.mjs';
-  ({ handler } = (await import(bundle)) as { handler: BundledHandler });
+  handler = await loadBundledHandler<BundledHandler>('credentials-api');
 });
 
 beforeEach(() => {

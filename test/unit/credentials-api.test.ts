@@ -494,14 +494,12 @@ describe('credentials-api handler', () => {
 
       for (const response of responses) expectError(response, 500, 'PolicyError');
       expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
-      expect(output.logLines()).toContainEqual(
-        expect.objectContaining({
-          level: 'ERROR',
-          file: 'test/fixtures/policies/invalid-session-name.yaml',
-          rule: '#1 sso-analysts',
-          field: 'rules[1].dbUser',
-        }),
-      );
+      expect(output).toHaveLogged({
+        level: 'ERROR',
+        file: 'test/fixtures/policies/invalid-session-name.yaml',
+        rule: '#1 sso-analysts',
+        field: 'rules[1].dbUser',
+      });
     });
 
     it('500 PolicyError for every request while a setting is invalid, the log naming the variable', async () => {
@@ -516,14 +514,12 @@ describe('credentials-api handler', () => {
 
       expectError(response, 500, 'PolicyError');
       expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
-      expect(output.logLines()).toContainEqual(
-        expect.objectContaining({
-          level: 'ERROR',
-          message: 'Function settings invalid; refusing every request',
-          file: '(environment)',
-          field: 'TASK_OUTPUT_KEY_ID',
-        }),
-      );
+      expect(output).toHaveLogged({
+        level: 'ERROR',
+        message: 'Function settings invalid; refusing every request',
+        file: '(environment)',
+        field: 'TASK_OUTPUT_KEY_ID',
+      });
     });
 
     it.each([
@@ -557,13 +553,11 @@ describe('credentials-api handler', () => {
       }
 
       expectError(await handle(restEvent(ETL_ROLE)), 500, 'PolicyError');
-      expect(output.logLines()).toContainEqual(
-        expect.objectContaining({
-          level: 'ERROR',
-          field: 'targets.analytics.clusterIdentifier',
-          problem: expect.stringContaining('"examplecluster" is not one the deployment grants'),
-        }),
-      );
+      expect(output).toHaveLogged({
+        level: 'ERROR',
+        field: 'targets.analytics.clusterIdentifier',
+        problem: expect.stringContaining('"examplecluster" is not one the deployment grants'),
+      });
     });
 
     it('500 InternalError, without detail, for a fault nobody expected', async () => {

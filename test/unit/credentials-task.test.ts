@@ -159,12 +159,10 @@ describe('credentials-task handler', () => {
 
     expect(error.name).toBe('AccessDenied');
     expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
-    expect(output.logLines()).toContainEqual(
-      expect.objectContaining({
-        decision: 'denied',
-        reason: `the execution's newest ${HISTORY_EVENTS_SEARCHED} history events show no open lambda:invoke task of this function`,
-      }),
-    );
+    expect(output).toHaveLogged({
+      decision: 'denied',
+      reason: `the execution's newest ${HISTORY_EVENTS_SEARCHED} history events show no open lambda:invoke task of this function`,
+    });
   });
 
   it.each(['scheduled', 'started'] as const)(
@@ -220,12 +218,10 @@ describe('credentials-task handler', () => {
 
       expect(error.name).toBe('AccessDenied');
       expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)).toHaveLength(0);
-      expect(output.logLines()).toContainEqual(
-        expect.objectContaining({
-          decision: 'denied',
-          reason: `the execution is ${status}, not RUNNING`,
-        }),
-      );
+      expect(output).toHaveLogged({
+        decision: 'denied',
+        reason: `the execution is ${status}, not RUNNING`,
+      });
     },
   );
 
@@ -343,10 +339,8 @@ describe('credentials-task handler', () => {
         name: 'UpstreamError',
         message: 'KMS Encrypt failed: KMSInvalidStateException',
       });
-      expect(output.logLines()).toContainEqual(
-        expect.objectContaining({ decision: 'denied', rule: 'nightly-etl' }),
-      );
-      expect(output.logLines()).not.toContainEqual(expect.objectContaining({ decision: 'issued' }));
+      expect(output).toHaveLogged({ decision: 'denied', rule: 'nightly-etl' });
+      expect(output).not.toHaveLogged({ decision: 'issued' });
     });
 
     it('PolicyError while the policy is invalid', async () => {

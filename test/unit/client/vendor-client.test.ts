@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialVendorClient, CredentialVendorError } from '#client/index.js';
+import { EXAMPLE_USER_KEY, OTHER_USER_KEY } from '#fixtures/aws-credentials.js';
 import { issued, refused, type StubVendor, startStubVendor } from '#support/stub-vendor.js';
 
-const CREDENTIALS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-};
+const CREDENTIALS = EXAMPLE_USER_KEY;
 const NOW = Date.parse('2026-11-26T20:00:00.000Z');
 
 let stub: StubVendor | undefined;
@@ -115,7 +113,7 @@ describe('CredentialVendorClient', () => {
     const client = clientFor(stub, { credentials: async () => identity });
 
     const first = await client.getCredentials();
-    identity = { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' };
+    identity = OTHER_USER_KEY;
     const second = await client.getCredentials();
 
     expect([first.dbPassword, second.dbPassword]).toEqual(['p1', 'p2']);
@@ -124,7 +122,7 @@ describe('CredentialVendorClient', () => {
 
   it('signs with the identity it files the credential under, even when the provider switches identity mid-call', async () => {
     stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
-    const other = { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' };
+    const other = OTHER_USER_KEY;
     // The provider answers CREDENTIALS once, then the other identity: a role switched under us.
     let answers = [CREDENTIALS, other];
     const client = clientFor(stub, {
@@ -170,7 +168,7 @@ describe('CredentialVendorClient', () => {
     stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)], 50);
     const one = clientFor(stub);
     const other = clientFor(stub, {
-      credentials: { accessKeyId: 'AKIAOTHEREXAMPLE0000', secretAccessKey: 'other' },
+      credentials: OTHER_USER_KEY,
     });
 
     await Promise.all([
