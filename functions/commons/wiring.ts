@@ -1,9 +1,9 @@
-import { auditLog } from '../adapters/audit-log.js';
-import { kmsTaskOutput } from '../adapters/kms-task-output.js';
+import { kmsTaskOutputEncryptor } from '../adapters/kms-task-output-encryptor.js';
+import { loggerAuditSink } from '../adapters/logger-audit-sink.js';
 import { loadPolicyOrFailClosed, logConfigurationProblems } from '../adapters/policy-file.js';
-import { redshiftIssuer } from '../adapters/redshift-issuer.js';
-import { redshiftTargets } from '../adapters/redshift-targets.js';
-import { sfnExecutions } from '../adapters/sfn-executions.js';
+import { redshiftCredentialIssuer } from '../adapters/redshift-credential-issuer.js';
+import { redshiftTargetDirectory } from '../adapters/redshift-target-directory.js';
+import { sfnExecutionLookup } from '../adapters/sfn-execution-lookup.js';
 import { stsRoleCredentials } from '../adapters/sts-role-credentials.js';
 import { targetClients } from '../adapters/target-clients.js';
 import { PolicyError } from '../domain/errors.js';
@@ -45,11 +45,11 @@ async function vendingDependencies(settings: Settings | PolicyError): Promise<Ve
       settings instanceof PolicyError
         ? settings
         : await loadPolicyOrFailClosed(settings.policyFile, logger, settings.grants),
-    issuer: redshiftIssuer(clients),
-    targets: redshiftTargets(clients, {
+    issuer: redshiftCredentialIssuer(clients),
+    targets: redshiftTargetDirectory(clients, {
       ...(!(settings instanceof PolicyError) && { maxAgeMs: settings.adminUserMaxAgeMs }),
     }),
-    audit: auditLog(logger),
+    audit: loggerAuditSink(logger),
   };
   if (!(settings instanceof PolicyError) && settings.lookUpTargetsAtStart) {
     await primeTargets(dependencies);
@@ -130,8 +130,8 @@ export async function taskDependencies(): Promise<TaskDependencies> {
   const keyId = settings instanceof PolicyError ? undefined : settings.taskOutputKeyId;
   return {
     ...(await vendingDependencies(settings)),
-    executions: sfnExecutions(createSfnClient()),
-    encryptor: keyId === undefined ? undefined : kmsTaskOutput(createKmsClient(), keyId),
+    executions: sfnExecutionLookup(createSfnClient()),
+    encryptor: keyId === undefined ? undefined : kmsTaskOutputEncryptor(createKmsClient(), keyId),
   };
 }
 

@@ -15,7 +15,7 @@ function frameAt(text: string): string {
     const before = code.slice(0, offset).split('\n');
     const line = before.length;
     const column = (before.at(-1)?.length ?? 0) + 1;
-    return `    at auditLog (/var/task/${file}:${line}:${column})`;
+    return `    at loggerAuditSink (/var/task/${file}:${line}:${column})`;
   }
   throw new Error(`${text} is not in the bundle`);
 }
@@ -27,7 +27,7 @@ describe('npm run decode-stack-trace', () => {
     const decoded = decodeStack(trace, bundleDir);
 
     expect(decoded).toMatch(
-      /^Error: boom\n {4}at auditLog \(functions\/adapters\/audit-log\.ts:\d+:\d+\)\n/,
+      /^Error: boom\n {4}at loggerAuditSink \(functions\/adapters\/audit-log\.ts:\d+:\d+\)\n/,
     );
     expect(decoded).toContain('at node:internal/x:1:1');
   });

@@ -1,6 +1,6 @@
 import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redshiftIssuer } from '#adapters/redshift-issuer.js';
+import { redshiftCredentialIssuer } from '#adapters/redshift-credential-issuer.js';
 import { ANSWER_MARGIN_MS } from '#adapters/request-deadline.js';
 import { targetClients } from '#adapters/target-clients.js';
 import { createRedshiftClient } from '#commons/clients/redshift.js';
@@ -135,7 +135,7 @@ describe('the request deadline and the SDK', () => {
   it('keeps the SDK’s middleware cache: calls under a deadline pass no per-call options', async () => {
     stub.reply(() => ({ credentials: { password: REDSHIFT_PASSWORD, expiresInSeconds: 900 } }));
     const redshift = createRedshiftClient({ endpoint: stub.endpoint } as never);
-    const issuer = redshiftIssuer(
+    const issuer = redshiftCredentialIssuer(
       targetClients(redshift, { redshift: createRedshiftClient, serverless: never }, never),
     );
     const request = {

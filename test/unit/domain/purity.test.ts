@@ -36,7 +36,7 @@ describe('the domain import rule', () => {
     'aws-lambda',
     '../../client/connection.js',
     '#client/connection.js',
-    '#adapters/redshift-issuer.js',
+    '#adapters/redshift-credential-issuer.js',
   ])('fails lint for a domain file importing %s', (module) => {
     const output = lint({ 'functions/domain/example.ts': importing(module) });
 

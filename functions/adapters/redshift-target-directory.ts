@@ -4,7 +4,7 @@ import { UpstreamError } from '../domain/errors.js';
 import type { Deadline, TargetDescription, TargetDirectory } from '../domain/ports.js';
 import { issuingClusterIdentifier, type Target } from '../domain/targets.js';
 import { type CacheLifetime, keyedCache } from './keyed-cache.js';
-import { rethrown } from './redshift-issuer.js';
+import { rethrown } from './redshift-credential-issuer.js';
 import { beforeDeadline } from './request-deadline.js';
 import type { TargetClients } from './target-clients.js';
 
@@ -14,7 +14,7 @@ import type { TargetClients } from './target-clients.js';
  * (`adminUsername`). An answer is reused for `lifetime.maxAgeMs`, so an admin user renamed
  * since (UpdateNamespace) is refused from then on; a failed lookup is not cached.
  */
-export function redshiftTargets(
+export function redshiftTargetDirectory(
   clients: TargetClients,
   lifetime: CacheLifetime = {},
 ): TargetDirectory {

@@ -11,7 +11,7 @@ import { upstreamFailure } from './upstream-failure.js';
  * role; a Serverless workgroup through its `redshift-serverless-<name>` identifier. Failures
  * become vendor errors.
  */
-export function redshiftIssuer(clients: TargetClients): CredentialIssuer {
+export function redshiftCredentialIssuer(clients: TargetClients): CredentialIssuer {
   return {
     async issue({ target, dbUser, database, dbGroups, durationSeconds, autoCreate }, deadline) {
       try {

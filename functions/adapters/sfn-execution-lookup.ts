@@ -39,7 +39,7 @@ function invokedFunction(event: SfnHistoryEvent): string | undefined {
 }
 
 /** Describes executions (DescribeExecution) and reads their history (GetExecutionHistory). */
-export function sfnExecutions(sfn: SFNClient): ExecutionLookup {
+export function sfnExecutionLookup(sfn: SFNClient): ExecutionLookup {
   return {
     async describe(executionArn, deadline) {
       try {

@@ -5,7 +5,7 @@ import { beforeDeadline } from './request-deadline.js';
 import { upstreamFailure } from './upstream-failure.js';
 
 /** Encrypts task passwords with KMS under `keyId` (TASK_OUTPUT_KEY_ID). */
-export function kmsTaskOutput(kms: KMSClient, keyId: string): TaskOutputEncryptor {
+export function kmsTaskOutputEncryptor(kms: KMSClient, keyId: string): TaskOutputEncryptor {
   return {
     async encrypt(password, context, deadline) {
       let encrypted: EncryptCommandOutput;

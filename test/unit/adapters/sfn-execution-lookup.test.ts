@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sfnExecutions } from '#adapters/sfn-executions.js';
+import { sfnExecutionLookup } from '#adapters/sfn-execution-lookup.js';
 import { AccessDeniedError, UpstreamError } from '#domain/errors.js';
 import type { HistoryEvent } from '#domain/ports.js';
 import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
@@ -24,7 +24,7 @@ const accessDenied = () =>
     message: 'not authorized',
   });
 
-describe('sfnExecutions', () => {
+describe('sfnExecutionLookup', () => {
   beforeEach(() => sfnMock.reset());
 
   it('reports the status and state machine Step Functions describes', async () => {
@@ -32,7 +32,7 @@ describe('sfnExecutions', () => {
       .on(DescribeExecutionCommand, { executionArn: EXECUTION })
       .resolves({ status: 'RUNNING', stateMachineArn: MACHINE, executionArn: EXECUTION });
 
-    const description = await sfnExecutions(new SFNClient({})).describe(EXECUTION);
+    const description = await sfnExecutionLookup(new SFNClient({})).describe(EXECUTION);
 
     expect(description).toEqual({ status: 'RUNNING', stateMachineArn: MACHINE });
   });
@@ -51,7 +51,7 @@ describe('sfnExecutions', () => {
   ])('denies %s', async (_, fault, reason) => {
     sfnMock.on(DescribeExecutionCommand).rejects(fault());
 
-    const error = await sfnExecutions(new SFNClient({}))
+    const error = await sfnExecutionLookup(new SFNClient({}))
       .describe(EXECUTION)
       .catch((caught: unknown) => caught);
 
@@ -62,7 +62,7 @@ describe('sfnExecutions', () => {
   it('reports any other failure as Step Functions failing', async () => {
     sfnMock.on(DescribeExecutionCommand).rejects(new Error('socket hang up'));
 
-    await expect(sfnExecutions(new SFNClient({})).describe(EXECUTION)).rejects.toThrow(
+    await expect(sfnExecutionLookup(new SFNClient({})).describe(EXECUTION)).rejects.toThrow(
       new UpstreamError('Step Functions DescribeExecution failed: Error'),
     );
   });
@@ -84,7 +84,7 @@ describe('sfnExecutions', () => {
         .on(GetExecutionHistoryCommand, { executionArn: EXECUTION, reverseOrder: true })
         .resolves({ events: credentialsStepSdkHistory(FUNCTION, 'started') });
 
-      const events = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+      const events = await read(sfnExecutionLookup(new SFNClient({})).newestEvents(EXECUTION));
 
       expect(events).toEqual([
         { id: 4, type: 'TaskStarted', previousEventId: 3 },
@@ -102,8 +102,8 @@ describe('sfnExecutions', () => {
         .on(GetExecutionHistoryCommand, { nextToken: 'page-2' })
         .resolves({ events: older });
 
-      const first = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION), 1);
-      const all = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+      const first = await read(sfnExecutionLookup(new SFNClient({})).newestEvents(EXECUTION), 1);
+      const all = await read(sfnExecutionLookup(new SFNClient({})).newestEvents(EXECUTION));
 
       expect(first).toHaveLength(1);
       expect(all.map(({ id }) => id)).toEqual([4, 3, 2, 1]);
@@ -141,7 +141,7 @@ describe('sfnExecutions', () => {
         ] as never,
       });
 
-      const events = await read(sfnExecutions(new SFNClient({})).newestEvents(EXECUTION));
+      const events = await read(sfnExecutionLookup(new SFNClient({})).newestEvents(EXECUTION));
 
       expect(events.filter((event) => event.invokedFunction !== undefined)).toEqual([]);
     });
@@ -151,7 +151,7 @@ describe('sfnExecutions', () => {
         .on(GetExecutionHistoryCommand)
         .rejectsOnce(accessDenied())
         .rejects(new Error('reset'));
-      const lookup = sfnExecutions(new SFNClient({}));
+      const lookup = sfnExecutionLookup(new SFNClient({}));
 
       await expect(read(lookup.newestEvents(EXECUTION))).rejects.toBeInstanceOf(AccessDeniedError);
       await expect(read(lookup.newestEvents(EXECUTION))).rejects.toThrow(
