@@ -7,7 +7,7 @@ import { median } from './stats.js';
 
 /**
  * Cold import: a fresh node importing a bundle (clients built, policy loaded) vs `node -e 0`,
- * all variants alternated in one run. Besides the functions: the floor (the design's libraries
+ * all variants alternated in one run. Besides the functions: the floor (the vendor's libraries
  * alone) and credentials-api under the template's NODE_OPTIONS (what Lambda runs). The target
  * lookups a cold start makes are off here (TARGET_LOOKUP_AT_START=false), so this is the import
  * alone; INIT with them, and the first request after it, are the first-request figures.
@@ -92,7 +92,7 @@ export function coldImport(
         target: '',
       },
       {
-        figure: "  the floor (the design's libraries alone) / node -e 0",
+        figure: "  the floor (the vendor's libraries alone) / node -e 0",
         value: measure('floor').value,
         target: '',
       },

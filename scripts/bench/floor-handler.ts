@@ -5,7 +5,7 @@ import { logger } from '../../functions/commons/logger.js';
 import { withLambdaContext } from '../../functions/commons/middleware.js';
 
 /**
- * For `npm run bench`: the least an API handler built on the design's libraries can do, with
+ * For `npm run bench`: the least an API handler built on the vendor's libraries (Powertools Logger, middy, the Redshift client) can do, with
  * none of the vendor's own code. It has the credentials-api handler's shape (the same client
  * settings, logger and middleware) but no policy, identity, schema or response: one
  * GetClusterCredentials call and one audit line. What it costs is the floor under every figure
