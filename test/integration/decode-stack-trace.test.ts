@@ -27,7 +27,7 @@ describe('npm run decode-stack-trace', () => {
     const decoded = decodeStack(trace, bundleDir);
 
     expect(decoded).toMatch(
-      /^Error: boom\n {4}at loggerAuditSink \(functions\/adapters\/audit-log\.ts:\d+:\d+\)\n/,
+      /^Error: boom\n {4}at loggerAuditSink \(functions\/adapters\/logger-audit-sink\.ts:\d+:\d+\)\n/,
     );
     expect(decoded).toContain('at node:internal/x:1:1');
   });

@@ -13,7 +13,8 @@ const POLICY_FOLDER = 'layers/policy';
 // builds a project of its own holding a layer folder to show that default.
 const ALLOWED = new Set([
   'scripts/policy.ts',
-  'test/integration/policy-cli.test.ts',
+  'test/integration/policy-cli/commands.test.ts',
+  'test/support/policy-cli.ts',
   'test/integration/deployable-policy.test.ts',
 ]);
 const SCANNED = ['test', 'local', 'scripts', 'functions', 'client', 'events', 'statemachine'];
