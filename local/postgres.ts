@@ -78,6 +78,8 @@ export async function startPostgres(port?: number): Promise<LocalDatabase> {
       'UTF8',
       '--auth-local=trust',
       '--auth-host=scram-sha-256',
+      // A throwaway database in a temp folder: nothing to make durable.
+      '--no-sync',
     ]),
     { stdio: 'pipe' },
   );
@@ -92,6 +94,9 @@ export async function startPostgres(port?: number): Promise<LocalDatabase> {
       `ssl_cert_file = '${certificates.certFile}'`,
       `ssl_key_file = '${certificates.keyFile}'`,
       `password_encryption = 'scram-sha-256'`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
       '',
     ].join('\n'),
   );
