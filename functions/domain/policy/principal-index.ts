@@ -47,7 +47,9 @@ export function indexPrincipals(principals: readonly (readonly string[])[]): Pri
     let first = everyone;
     for (const arn of principal.matchArns) {
       first = Math.min(first, exact.get(arn) ?? first);
-      for (const bucket of patterns.candidates(arn)) first = earliest(bucket, arn, first);
+      patterns.forEachCandidate(arn, (bucket) => {
+        first = earliest(bucket, arn, first);
+      });
     }
     return Number.isFinite(first) ? first : undefined;
   };

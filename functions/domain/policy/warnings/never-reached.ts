@@ -62,9 +62,9 @@ class EarlierPatterns {
     found.push(...(this.#exact.get(pattern) ?? []));
     const parts = splitArn(pattern);
     if (parts === undefined) return;
-    for (const bucket of this.#patterns.candidates(pattern)) {
+    this.#patterns.forEachCandidate(pattern, (bucket) => {
       for (const filed of bucket) if (partsCover(filed.parts, parts)) found.push(filed.rule);
-    }
+    });
   }
 }
 
