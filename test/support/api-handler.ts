@@ -1,8 +1,13 @@
 /** The credentials-api handler as its unit tests run it: the SDK mocked, a policy, what a test checks. */
-import { GetClusterCredentialsCommand, RedshiftClient } from '@aws-sdk/client-redshift';
+import {
+  DescribeClustersCommand,
+  GetClusterCredentialsCommand,
+  RedshiftClient,
+} from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import type { loadApiHandler } from '#support/lambda.js';
 import { mockTargetLookups } from '#support/target-mocks.js';
 
@@ -37,4 +42,20 @@ export function expectError(response: APIGatewayProxyResult, statusCode: number,
 
 export function rejectCredentials(error: Error) {
   redshiftMock.on(GetClusterCredentialsCommand).rejects(error);
+}
+
+/** Before each test: Redshift issues what it is asked for, and the example cluster answers. */
+export function answerAsRedshift(): void {
+  redshiftMock.reset();
+  targetLookups.reset();
+  redshiftMock
+    .on(GetClusterCredentialsCommand)
+    .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
+      DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
+      DbPassword: REDSHIFT_PASSWORD,
+      Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
+    }));
+  redshiftMock
+    .on(DescribeClustersCommand)
+    .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
 }

@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { EXAMPLE_CONNECTION } from '#fixtures/example-connection.js';
 import type { LocalIdentity } from '#local/identities.js';
-import { localIdentity } from '#support/local-vendor.js';
+import { type LocalVendor, localIdentity, startLocalVendor } from '#support/local-vendor.js';
 
 export const reportingUser = localIdentity(':user/services/reporting-daily');
 export const etlSession = localIdentity(':assumed-role/etl-loader/local-session');
@@ -73,4 +73,22 @@ export async function encryptedTaskResult(password: string, executionArn: string
     }),
   );
   return resultFile;
+}
+
+/** `npm start`'s gateway against the suite's moto_server, for the calling test file. */
+export function useLocalVendor() {
+  let vendor: LocalVendor | undefined;
+  beforeAll(async () => {
+    vendor = await startLocalVendor({ AWS_ENDPOINT_URL: inject('motoEndpoint') });
+  });
+  afterAll(async () => {
+    await vendor?.stop();
+  });
+  return {
+    get vendor(): LocalVendor {
+      if (!vendor) throw new Error('the local vendor has not started');
+      return vendor;
+    },
+    endpoint: () => `${vendor?.url}/credentials`,
+  };
 }

@@ -1,13 +1,22 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { RedshiftClient } from '@aws-sdk/client-redshift';
+/** The credentials-task handler as its unit tests run it: Redshift, Step Functions and KMS mocked. */
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  DescribeClustersCommand,
+  GetClusterCredentialsCommand,
+  RedshiftClient,
+} from '@aws-sdk/client-redshift';
 import {
   DescribeExecutionCommand,
   type ExecutionStatus,
+  GetExecutionHistoryCommand,
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
+import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import type { loadTaskHandler } from '#support/lambda.js';
+import { lambdaContext } from '#support/lambda.js';
 import { mockTargetLookups } from '#support/target-mocks.js';
 
 export const redshiftMock = mockClient(RedshiftClient);
@@ -55,4 +64,33 @@ export async function failureOf(run: Promise<unknown>): Promise<Error> {
   );
   if (!(outcome instanceof Error)) throw new Error('the task did not fail');
   return outcome;
+}
+
+/**
+ * Before each test: Redshift issues, the example cluster answers, KMS encrypts, and the execution
+ * is RUNNING with this function's credentials step open.
+ */
+export function answerAsAws(): void {
+  for (const mock of [redshiftMock, sfnMock, kmsMock]) mock.reset();
+  targetLookups.reset();
+  redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input: { DbUser: string }) => ({
+    DbUser: `IAMA:${input.DbUser}`,
+    DbPassword: REDSHIFT_PASSWORD,
+    Expiration: new Date(Date.now() + 900_000),
+  }));
+  redshiftMock.on(DescribeClustersCommand).resolves({
+    Clusters: [
+      {
+        Endpoint: {
+          Address: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
+          Port: 5439,
+        },
+      },
+    ],
+  });
+  kmsMock.on(EncryptCommand).resolves({ CiphertextBlob: CIPHERTEXT, KeyId: KEY_ARN });
+  describeAs('RUNNING');
+  sfnMock
+    .on(GetExecutionHistoryCommand)
+    .resolves({ events: credentialsStepSdkHistory(lambdaContext.functionName, 'started') });
 }

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'pg-connection-string';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EMULATOR_KEYS } from '#fixtures/aws-credentials.js';
 import { freePort } from '#local/free-port.js';
 import type { LocalIdentity } from '#local/identities.js';
@@ -12,23 +12,15 @@ import {
   reportingUser,
   runCli,
   runCliIn,
+  useLocalVendor,
 } from '#support/client-cli.js';
-import { type LocalVendor, startLocalVendor } from '#support/local-vendor.js';
 
 // The client library and the built CLI against `npm start`'s SigV4-verifying gateway.
-let vendor: LocalVendor;
-const endpoint = () => `${vendor.url}/credentials`;
-beforeAll(async () => {
-  vendor = await startLocalVendor({ AWS_ENDPOINT_URL: inject('motoEndpoint') });
-});
-
-afterAll(async () => {
-  await vendor.stop();
-});
+const local = useLocalVendor();
 
 describe('the redshift-credentials CLI as a tool', () => {
   const gatewayRequests = () =>
-    vendor
+    local.vendor
       .stderr()
       .split('\n')
       .filter((line) => line.startsWith('[gateway] POST')).length;
@@ -53,7 +45,7 @@ describe('the redshift-credentials CLI as a tool', () => {
   });
 
   it('says a missing region is a usage error, not a TypeError', async () => {
-    const { code, stderr } = await runCli(['get', '--endpoint', endpoint()], {
+    const { code, stderr } = await runCli(['get', '--endpoint', local.endpoint()], {
       ...keysOf(reportingUser),
       AWS_REGION: '',
     });
@@ -80,7 +72,7 @@ describe('the redshift-credentials CLI as a tool', () => {
   it('finds psql missing before it asks the vendor for a credential', async () => {
     const before = gatewayRequests();
 
-    const { code, stderr } = await runCli(['psql', '--endpoint', endpoint()], {
+    const { code, stderr } = await runCli(['psql', '--endpoint', local.endpoint()], {
       ...keysOf(reportingUser),
       PATH: mkdtempSync(join(tmpdir(), 'empty-path-')),
     });
@@ -93,7 +85,7 @@ describe('the redshift-credentials CLI as a tool', () => {
   it('passes psql’s own exit status through', async () => {
     const bin = fakePsql('exit 3');
 
-    const { code } = await runCli(['psql', '--endpoint', endpoint()], {
+    const { code } = await runCli(['psql', '--endpoint', local.endpoint()], {
       ...keysOf(reportingUser),
       PATH: `${bin}:${process.env.PATH}`,
     });
@@ -106,19 +98,22 @@ describe('the redshift-credentials CLI as a tool', () => {
     writeFileSync(ca, 'a CA bundle');
     const bin = fakePsql('env | grep "^PGSSLROOTCERT"');
 
-    const env = await runCli(['get', '--endpoint', endpoint(), '--format', 'env', '--ca', ca], {
-      ...keysOf(reportingUser),
-      PGSSLROOTCERT: '',
-    });
-    const uri = await runCli(['get', '--endpoint', endpoint(), '--format', 'uri'], {
+    const env = await runCli(
+      ['get', '--endpoint', local.endpoint(), '--format', 'env', '--ca', ca],
+      {
+        ...keysOf(reportingUser),
+        PGSSLROOTCERT: '',
+      },
+    );
+    const uri = await runCli(['get', '--endpoint', local.endpoint(), '--format', 'uri'], {
       ...keysOf(reportingUser),
       PGSSLROOTCERT: ca,
     });
-    const psql = await runCli(['psql', '--endpoint', endpoint(), '--ca', ca], {
+    const psql = await runCli(['psql', '--endpoint', local.endpoint(), '--ca', ca], {
       ...keysOf(reportingUser),
       PATH: `${bin}:${process.env.PATH}`,
     });
-    const missing = await runCli(['get', '--endpoint', endpoint(), '--ca', `${ca}.absent`], {
+    const missing = await runCli(['get', '--endpoint', local.endpoint(), '--ca', `${ca}.absent`], {
       ...keysOf(reportingUser),
     });
 
@@ -224,7 +219,7 @@ describe('the redshift-credentials CLI with only an AWS profile', () => {
 
   it('gets a credential signed with the profile’s keys', async () => {
     const { code, stdout, stderr } = await runCliIn(
-      ['get', '--endpoint', endpoint(), '--region', 'us-east-1'],
+      ['get', '--endpoint', local.endpoint(), '--region', 'us-east-1'],
       profileOnlyEnvironment(reportingUser),
     );
 

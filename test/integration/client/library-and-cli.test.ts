@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'pg-connection-string';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { CredentialVendorClient } from '#client/index.js';
 import { EMULATOR_KEYS } from '#fixtures/aws-credentials.js';
 import {
@@ -12,23 +12,18 @@ import {
   reportingUser,
   runCli,
   unmappedUser,
+  useLocalVendor,
 } from '#support/client-cli.js';
-import { type LocalVendor, startLocalVendor } from '#support/local-vendor.js';
 
 // The client library and the built CLI against `npm start`'s SigV4-verifying gateway.
-let vendor: LocalVendor;
-const endpoint = () => `${vendor.url}/credentials`;
-beforeAll(async () => {
-  vendor = await startLocalVendor({ AWS_ENDPOINT_URL: inject('motoEndpoint') });
-});
-
-afterAll(async () => {
-  await vendor.stop();
-});
+const local = useLocalVendor();
 
 describe('CredentialVendorClient against the local gateway', () => {
   it('gets a credential with an IAM user key', async () => {
-    const client = new CredentialVendorClient({ endpoint: endpoint(), credentials: reportingUser });
+    const client = new CredentialVendorClient({
+      endpoint: local.endpoint(),
+      credentials: reportingUser,
+    });
 
     const credentials = await client.getCredentials({ target: 'analytics' });
 
@@ -37,7 +32,10 @@ describe('CredentialVendorClient against the local gateway', () => {
   });
 
   it('gets a credential with an assumed-role session and its token', async () => {
-    const client = new CredentialVendorClient({ endpoint: endpoint(), credentials: etlSession });
+    const client = new CredentialVendorClient({
+      endpoint: local.endpoint(),
+      credentials: etlSession,
+    });
 
     const credentials = await client.getCredentials({
       dbGroups: ['etl_rw'],
@@ -49,7 +47,7 @@ describe('CredentialVendorClient against the local gateway', () => {
 
   it('signs an endpoint with a query string so that it verifies', async () => {
     const client = new CredentialVendorClient({
-      endpoint: `${vendor.url}/v1/credentials?trace=on&caller=a%20b`,
+      endpoint: `${local.vendor.url}/v1/credentials?trace=on&caller=a%20b`,
       credentials: reportingUser,
     });
 
@@ -57,7 +55,10 @@ describe('CredentialVendorClient against the local gateway', () => {
   });
 
   it('reports the handler’s refusal with its code and request id', async () => {
-    const client = new CredentialVendorClient({ endpoint: endpoint(), credentials: unmappedUser });
+    const client = new CredentialVendorClient({
+      endpoint: local.endpoint(),
+      credentials: unmappedUser,
+    });
 
     await expect(client.getCredentials()).rejects.toMatchObject({
       code: 'AccessDenied',
@@ -70,7 +71,7 @@ describe('CredentialVendorClient against the local gateway', () => {
 describe('the redshift-credentials CLI', () => {
   it('prints the credential as JSON', async () => {
     const { code, stdout } = await runCli(
-      ['get', '--endpoint', endpoint(), '--target', 'analytics'],
+      ['get', '--endpoint', local.endpoint(), '--target', 'analytics'],
       keysOf(reportingUser),
     );
 
@@ -88,7 +89,7 @@ describe('the redshift-credentials CLI', () => {
       [
         'get',
         '--endpoint',
-        endpoint(),
+        local.endpoint(),
         '--group',
         'etl_rw',
         '--duration',
@@ -119,11 +120,11 @@ describe('the redshift-credentials CLI', () => {
 
   it('prints a connection URI that pg parses back, and a .pgpass line', async () => {
     const uri = await runCli(
-      ['get', '--endpoint', endpoint(), '--format', 'uri'],
+      ['get', '--endpoint', local.endpoint(), '--format', 'uri'],
       keysOf(reportingUser),
     );
     const pgpass = await runCli(
-      ['get', '--endpoint', endpoint(), '--format', 'pgpass'],
+      ['get', '--endpoint', local.endpoint(), '--format', 'pgpass'],
       keysOf(reportingUser),
     );
 
@@ -141,7 +142,7 @@ describe('the redshift-credentials CLI', () => {
     chmodSync(join(bin, 'psql'), 0o755);
 
     const { code, stdout } = await runCli(
-      ['psql', '--endpoint', endpoint(), '--', '-c', 'select 1'],
+      ['psql', '--endpoint', local.endpoint(), '--', '-c', 'select 1'],
       {
         ...keysOf(reportingUser),
         PATH: `${bin}:${process.env.PATH}`,
@@ -215,7 +216,7 @@ describe('the redshift-credentials CLI', () => {
   ])(
     'exits non-zero with the code and message for %s, printing no password',
     async (_, args, env, exitCode, message) => {
-      const withEndpoint = args.length > 0 ? [...args, '--endpoint', endpoint()] : args;
+      const withEndpoint = args.length > 0 ? [...args, '--endpoint', local.endpoint()] : args;
 
       const { code, stdout, stderr } = await runCli(withEndpoint, env);
 

@@ -1,41 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialVendorClient, CredentialVendorError } from '#client/index.js';
-import { EXAMPLE_USER_KEY } from '#fixtures/aws-credentials.js';
 import { issued, refused, type StubVendor, startStubVendor } from '#support/stub-vendor.js';
-
-const CREDENTIALS = EXAMPLE_USER_KEY;
-const NOW = Date.parse('2026-11-26T20:00:00.000Z');
+import { CREDENTIALS, clientFor, NOW } from '#support/vendor-client.js';
 
 let stub: StubVendor | undefined;
 afterEach(async () => {
   await stub?.close();
   stub = undefined;
 });
-
-function clientFor(
-  vendor: StubVendor,
-  options: {
-    now?: () => number;
-    sleeps?: number[];
-    refreshWindowSeconds?: number;
-    random?: () => number;
-    credentials?: ConstructorParameters<typeof CredentialVendorClient>[0]['credentials'];
-  } = {},
-) {
-  return new CredentialVendorClient({
-    endpoint: vendor.url,
-    region: 'us-east-1',
-    credentials: options.credentials ?? CREDENTIALS,
-    now: options.now ?? (() => NOW),
-    random: options.random ?? (() => 0),
-    sleep: async (ms) => {
-      options.sleeps?.push(ms);
-    },
-    ...(options.refreshWindowSeconds !== undefined && {
-      refreshWindowSeconds: options.refreshWindowSeconds,
-    }),
-  });
-}
 
 describe('CredentialVendorClient', () => {
   it('caches each request shape apart, and treats group order as the same shape', async () => {

@@ -1,19 +1,18 @@
-import { DescribeClustersCommand, GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
 import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import {
+  answerAsRedshift,
   bodyOf,
   ETL_ROLE,
   EXAMPLE_POLICY,
   expectError,
   type Handler,
-  HOST,
   redshiftMock,
   rejectCredentials,
   SSO_ROLE,
-  targetLookups,
 } from '#support/api-handler.js';
 import { type CapturedOutput, captureOutput, loadApiHandler, restEvent } from '#support/lambda.js';
 import { redshiftFaults } from '#support/redshift-faults.js';
@@ -25,18 +24,7 @@ describe('credentials-api handler', () => {
     output.logLines().filter((line) => line.message === 'Credential decision');
 
   beforeEach(async () => {
-    redshiftMock.reset();
-    targetLookups.reset();
-    redshiftMock
-      .on(GetClusterCredentialsCommand)
-      .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
-        DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
-        DbPassword: REDSHIFT_PASSWORD,
-        Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
-      }));
-    redshiftMock
-      .on(DescribeClustersCommand)
-      .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
+    answerAsRedshift();
     output = captureOutput();
     handle = await loadApiHandler(EXAMPLE_POLICY);
   });

@@ -2,8 +2,8 @@ import { DescribeClustersCommand, GetClusterCredentialsCommand } from '@aws-sdk/
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '#commons/api-gateway.js';
-import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import {
+  answerAsRedshift,
   bodyOf,
   ETL_ROLE,
   EXAMPLE_POLICY,
@@ -13,7 +13,6 @@ import {
   redshiftMock,
   SESSION_NAMES_POLICY,
   SSO_ROLE,
-  targetLookups,
 } from '#support/api-handler.js';
 import {
   type CapturedOutput,
@@ -30,18 +29,7 @@ describe('credentials-api handler', () => {
     output.logLines().filter((line) => line.message === 'Credential decision');
 
   beforeEach(async () => {
-    redshiftMock.reset();
-    targetLookups.reset();
-    redshiftMock
-      .on(GetClusterCredentialsCommand)
-      .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
-        DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
-        DbPassword: REDSHIFT_PASSWORD,
-        Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
-      }));
-    redshiftMock
-      .on(DescribeClustersCommand)
-      .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
+    answerAsRedshift();
     output = captureOutput();
     handle = await loadApiHandler(EXAMPLE_POLICY);
   });

@@ -5,6 +5,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
 import {
+  answerAsRedshift,
   bodyOf,
   ETL_ROLE,
   EXAMPLE_POLICY,
@@ -28,18 +29,7 @@ describe('credentials-api handler', () => {
     output.logLines().filter((line) => line.message === 'Credential decision');
 
   beforeEach(async () => {
-    redshiftMock.reset();
-    targetLookups.reset();
-    redshiftMock
-      .on(GetClusterCredentialsCommand)
-      .callsFake((input: { DbUser: string; AutoCreate: boolean; DurationSeconds: number }) => ({
-        DbUser: `${input.AutoCreate ? 'IAMA' : 'IAM'}:${input.DbUser}`,
-        DbPassword: REDSHIFT_PASSWORD,
-        Expiration: new Date(Date.now() + input.DurationSeconds * 1000),
-      }));
-    redshiftMock
-      .on(DescribeClustersCommand)
-      .resolves({ Clusters: [{ Endpoint: { Address: HOST, Port: 5439 } }] });
+    answerAsRedshift();
     output = captureOutput();
     handle = await loadApiHandler(EXAMPLE_POLICY);
   });

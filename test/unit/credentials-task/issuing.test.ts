@@ -1,5 +1,5 @@
 import { EncryptCommand } from '@aws-sdk/client-kms';
-import { DescribeClustersCommand, GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_EVENTS_SEARCHED } from '#domain/execution.js';
@@ -13,8 +13,8 @@ import {
   loadTaskHandler,
 } from '#support/lambda.js';
 import {
+  answerAsAws,
   CIPHERTEXT,
-  describeAs,
   failureOf,
   KEY_ARN,
   kmsMock,
@@ -23,7 +23,6 @@ import {
   sfnMock,
   TASK_POLICY,
   type TaskHandler,
-  targetLookups,
 } from '#support/task-handler.js';
 
 describe('credentials-task handler', () => {
@@ -31,28 +30,7 @@ describe('credentials-task handler', () => {
   let output: CapturedOutput;
 
   beforeEach(async () => {
-    for (const mock of [redshiftMock, sfnMock, kmsMock]) mock.reset();
-    targetLookups.reset();
-    redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input: { DbUser: string }) => ({
-      DbUser: `IAMA:${input.DbUser}`,
-      DbPassword: REDSHIFT_PASSWORD,
-      Expiration: new Date(Date.now() + 900_000),
-    }));
-    redshiftMock.on(DescribeClustersCommand).resolves({
-      Clusters: [
-        {
-          Endpoint: {
-            Address: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-            Port: 5439,
-          },
-        },
-      ],
-    });
-    kmsMock.on(EncryptCommand).resolves({ CiphertextBlob: CIPHERTEXT, KeyId: KEY_ARN });
-    describeAs('RUNNING');
-    sfnMock
-      .on(GetExecutionHistoryCommand)
-      .resolves({ events: credentialsStepSdkHistory(lambdaContext.functionName, 'started') });
+    answerAsAws();
     output = captureOutput();
     handle = await loadTaskHandler(TASK_POLICY, 'alias/task-output');
   });

@@ -1,27 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { EncryptCommand } from '@aws-sdk/client-kms';
-import { DescribeClustersCommand, GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-} from '@aws-sdk/client-sfn';
+import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
+import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { credentialsStepSdkHistory } from '#fixtures/execution-history.js';
-import { REDSHIFT_PASSWORD } from '#fixtures/redshift-password.js';
+import { type CapturedOutput, captureOutput, loadTaskHandler } from '#support/lambda.js';
 import {
-  type CapturedOutput,
-  captureOutput,
-  lambdaContext,
-  loadTaskHandler,
-} from '#support/lambda.js';
-import {
-  CIPHERTEXT,
+  answerAsAws,
   describeAs,
   executionArn,
   failureOf,
-  KEY_ARN,
-  kmsMock,
   machineArn,
   NIGHTLY,
   redshiftMock,
@@ -29,7 +15,6 @@ import {
   sfnMock,
   TASK_POLICY,
   type TaskHandler,
-  targetLookups,
 } from '#support/task-handler.js';
 
 describe('credentials-task handler', () => {
@@ -37,28 +22,7 @@ describe('credentials-task handler', () => {
   let output: CapturedOutput;
 
   beforeEach(async () => {
-    for (const mock of [redshiftMock, sfnMock, kmsMock]) mock.reset();
-    targetLookups.reset();
-    redshiftMock.on(GetClusterCredentialsCommand).callsFake(async (input: { DbUser: string }) => ({
-      DbUser: `IAMA:${input.DbUser}`,
-      DbPassword: REDSHIFT_PASSWORD,
-      Expiration: new Date(Date.now() + 900_000),
-    }));
-    redshiftMock.on(DescribeClustersCommand).resolves({
-      Clusters: [
-        {
-          Endpoint: {
-            Address: 'examplecluster.abc123.us-east-1.redshift.amazonaws.com',
-            Port: 5439,
-          },
-        },
-      ],
-    });
-    kmsMock.on(EncryptCommand).resolves({ CiphertextBlob: CIPHERTEXT, KeyId: KEY_ARN });
-    describeAs('RUNNING');
-    sfnMock
-      .on(GetExecutionHistoryCommand)
-      .resolves({ events: credentialsStepSdkHistory(lambdaContext.functionName, 'started') });
+    answerAsAws();
     output = captureOutput();
     handle = await loadTaskHandler(TASK_POLICY, 'alias/task-output');
   });
