@@ -2,6 +2,7 @@ import { startMoto } from './moto.js';
 import { startRedshiftServerlessStub } from './redshift-serverless-stub.js';
 import { seedExample } from './seed.js';
 import { startStepFunctionsStub } from './step-functions-stub.js';
+import { stopEach } from './stop-each.js';
 
 /** The AWS side of a local run: moto_server, seeded, and the SDK pointed at it. */
 export interface LocalAws {
@@ -37,11 +38,7 @@ export async function prepareLocalAws(): Promise<LocalAws> {
   const sfn = process.env.AWS_ENDPOINT_URL_SFN ? undefined : await startStepFunctionsStub(endpoint);
   const sfnEndpoint = sfn?.endpoint ?? process.env.AWS_ENDPOINT_URL_SFN ?? '';
   process.env.AWS_ENDPOINT_URL_SFN = sfnEndpoint;
-  const stop = async () => {
-    await sfn?.close();
-    await serverless?.close();
-    await moto?.stop();
-  };
+  const stop = () => stopEach([() => sfn?.close(), () => serverless?.close(), () => moto?.stop()]);
   process.env.AWS_REGION ??= 'us-east-1';
   if (!process.env.AWS_ACCESS_KEY_ID) {
     process.env.AWS_ACCESS_KEY_ID = 'testing';

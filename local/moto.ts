@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
 import { SetupError } from './setup-error.js';
 
+/** How long moto_server has to stop after a SIGTERM before it is killed. */
+const STOP_GRACE_MS = 3_000;
+
 /** A moto_server (AWS API emulator) started on a free loopback port. */
 export interface Moto {
   readonly endpoint: string;
@@ -34,11 +37,21 @@ export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
     );
   });
   missing.catch(() => {});
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Whatever ends this process, the emulator goes with it.
+  const lastResort = () => {
+    if (running()) child.kill('SIGKILL');
+  };
+  process.once('exit', lastResort);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill('SIGTERM');
+      // A Python server busy shutting down after a Ctrl-C of its own may not act on a SIGTERM.
+      const stubborn = setTimeout(lastResort, STOP_GRACE_MS);
       await exited;
+      clearTimeout(stubborn);
     }
+    process.removeListener('exit', lastResort);
   };
 
   const deadline = Date.now() + timeoutMs;

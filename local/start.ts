@@ -11,6 +11,7 @@ import { type LocalDatabase, startPostgres } from './postgres.js';
 import { type LoginProxy, startRedshiftLoginProxy } from './redshift-login-proxy.js';
 import { LOCAL_POLICY_FILE } from './seed.js';
 import { runTool } from './setup-error.js';
+import { stopEach } from './stop-each.js';
 
 /**
  * `npm start`: the whole vendor on this machine. moto_server (seeded with the example targets and
@@ -34,11 +35,7 @@ await runTool('npm start', async () => {
 
   let database: LocalDatabase | undefined;
   let proxy: LoginProxy | undefined;
-  const stopAll = async () => {
-    await proxy?.close();
-    await database?.stop();
-    await aws.stop();
-  };
+  const stopAll = () => stopEach([() => proxy?.close(), () => database?.stop(), () => aws.stop()]);
 
   try {
     try {
@@ -81,8 +78,7 @@ await runTool('npm start', async () => {
       if (stopping) return;
       stopping = true;
       console.error(`\n${signal}: stopping`);
-      await gateway.close();
-      await stopAll();
+      await stopEach([() => gateway.close(), stopAll]);
       process.exit(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));

@@ -69,7 +69,11 @@ describe.each([
 
     process.kill(target === 'group' ? -group : group, signal);
     await exited;
-    await new Promise((wait) => setTimeout(wait, 1_000));
+    // Processes that got the signal themselves may still be finishing: give them a few seconds.
+    const settled = Date.now() + 5_000;
+    while (processesIn(group).length > 0 && Date.now() < settled) {
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
 
     expect(output).toMatch(/ready: POST/);
     expect(environment).toContain(`AWS_ENDPOINT_URL_SFN=`);
