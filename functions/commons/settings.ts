@@ -37,6 +37,17 @@ const SettingsSchema = z.object({
     z.coerce.number().check(z.int(), z.gte(10), z.lte(3600)),
     300,
   ),
+  REVOCATIONS_TABLE: z.optional(
+    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')),
+  ),
+  REVOCATIONS_MAX_AGE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(300)),
+    10,
+  ),
+  REVOCATIONS_STALE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)),
+    300,
+  ),
 });
 
 /** The API and stage whose events the API function accepts. */
@@ -57,6 +68,10 @@ export interface Settings {
   readonly lookUpTargetsAtStart: boolean;
   /** How long a target's looked-up admin user (and endpoint) is used before it is looked up again. */
   readonly adminUserMaxAgeMs: number;
+  /** Where operators record revocations, and how long a read of them serves; none: no table. */
+  readonly revocations:
+    | { readonly table: string; readonly maxAgeSeconds: number; readonly staleSeconds: number }
+    | undefined;
 }
 
 const nameSet = (list: string) => new Set(list.split(',').filter((name) => name !== ''));
@@ -97,7 +112,18 @@ export function readSettings(
     GRANTED_ROLES,
     TARGET_LOOKUP_AT_START,
     ADMIN_USER_MAX_AGE_SECONDS,
+    REVOCATIONS_TABLE,
+    REVOCATIONS_MAX_AGE_SECONDS,
+    REVOCATIONS_STALE_SECONDS,
   } = parsed.data;
+  if (REVOCATIONS_STALE_SECONDS < REVOCATIONS_MAX_AGE_SECONDS) {
+    throw invalid([
+      {
+        field: 'REVOCATIONS_STALE_SECONDS',
+        problem: 'must be at least REVOCATIONS_MAX_AGE_SECONDS',
+      },
+    ]);
+  }
   if (role === 'api' && (API_ID === undefined || API_STAGE === undefined)) {
     throw invalid(
       [
@@ -125,5 +151,13 @@ export function readSettings(
     },
     lookUpTargetsAtStart: TARGET_LOOKUP_AT_START === 'true',
     adminUserMaxAgeMs: ADMIN_USER_MAX_AGE_SECONDS * 1000,
+    revocations:
+      REVOCATIONS_TABLE === undefined
+        ? undefined
+        : {
+            table: REVOCATIONS_TABLE,
+            maxAgeSeconds: REVOCATIONS_MAX_AGE_SECONDS,
+            staleSeconds: REVOCATIONS_STALE_SECONDS,
+          },
   };
 }

@@ -1,3 +1,5 @@
+import { DynamoDBProvider } from '@aws-lambda-powertools/parameters/dynamodb';
+import { dynamoDbRevocationList, noRevocations } from '../adapters/dynamodb-revocation-list.js';
 import { kmsTaskOutputEncryptor } from '../adapters/kms-task-output-encryptor.js';
 import { loggerAuditSink } from '../adapters/logger-audit-sink.js';
 import { loadPolicyOrFailClosed, logConfigurationProblems } from '../adapters/policy-file.js';
@@ -7,8 +9,9 @@ import { sfnExecutionLookup } from '../adapters/sfn-execution-lookup.js';
 import { stsRoleCredentials } from '../adapters/sts-role-credentials.js';
 import { targetClients } from '../adapters/target-clients.js';
 import { PolicyError } from '../domain/errors.js';
-import type { ExecutionLookup, TaskOutputEncryptor } from '../domain/ports.js';
+import type { ExecutionLookup, RevocationList, TaskOutputEncryptor } from '../domain/ports.js';
 import type { VendingDependencies } from '../domain/vend.js';
+import { createDynamoDbClient } from './clients/dynamodb.js';
 import { createKmsClient } from './clients/kms.js';
 import { createRedshiftClient } from './clients/redshift.js';
 import { createRedshiftServerlessClient } from './clients/redshift-serverless.js';
@@ -50,26 +53,51 @@ async function vendingDependencies(settings: Settings | PolicyError): Promise<Ve
       ...(!(settings instanceof PolicyError) && { maxAgeMs: settings.adminUserMaxAgeMs }),
     }),
     audit: loggerAuditSink(logger),
+    revocations: settings instanceof PolicyError ? noRevocations : revocationList(settings),
   };
   if (!(settings instanceof PolicyError) && settings.lookUpTargetsAtStart) {
-    await primeTargets(dependencies);
+    await primeLookups(dependencies);
   }
   return dependencies;
+}
+
+/** The revocations table's reader, or, with no table configured, nothing revoked (said once). */
+function revocationList({ revocations }: Settings): RevocationList {
+  if (revocations === undefined) {
+    logger.warn('No REVOCATIONS_TABLE is configured: nothing is revoked');
+    return noRevocations;
+  }
+  const provider = new DynamoDBProvider({
+    tableName: revocations.table,
+    awsSdkV3Client: createDynamoDbClient(),
+  });
+  return dynamoDbRevocationList(provider, revocations);
 }
 
 /** How long a cold start waits for the target lookups before it serves anyway. */
 export const PRIME_BUDGET_MS = 2_000;
 
 /**
- * During the cold start, looks up every target a rule names (endpoint and admin user, through
- * AssumeRole where the target says so), which also opens the connection to Redshift that the
+ * During the cold start, reads the revocations and looks up every target a rule names (endpoint
+ * and admin user, through AssumeRole where the target says so), which also opens the connection
+ * to Redshift that the
  * first request's GetClusterCredentials then reuses. The lookups are cached, so the first caller
  * does not wait for them. A failed lookup is logged and not cached: the first request that needs
  * the target looks it up again and answers as it would have. Lookups still running after
  * PRIME_BUDGET_MS go on, and a request for that target joins them.
  */
-async function primeTargets({ policy, targets }: VendingDependencies): Promise<void> {
+async function primeLookups({ policy, targets, revocations }: VendingDependencies): Promise<void> {
   if (policy instanceof PolicyError) return;
+  const revocationRead = revocations.current().then(
+    () => undefined,
+    (error: unknown) =>
+      logger.warn(
+        'Reading the revocations at cold start failed; the first request will try again',
+        {
+          reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        },
+      ),
+  );
   const named = new Set(
     policy.rules.flatMap((rule) => (rule.effect === 'allow' ? [...rule.targets.values()] : [])),
   );
@@ -88,7 +116,7 @@ async function primeTargets({ policy, targets }: VendingDependencies): Promise<v
     timer = setTimeout(resolve, PRIME_BUDGET_MS);
     timer.unref();
   });
-  await Promise.race([Promise.all(lookups), budget]);
+  await Promise.race([Promise.all([...lookups, revocationRead]), budget]);
   clearTimeout(timer);
 }
 

@@ -3,6 +3,7 @@
  * The functions' wiring fills them with AWS adapters; tests fill them with in-memory fakes.
  * An adapter reports a refusal or failure by throwing the domain's VendorError subclasses.
  */
+import type { Revocation } from './revocations.js';
 import type { Target } from './targets.js';
 
 /** The GetClusterCredentials call for a grant: who, where, for how long. */
@@ -81,6 +82,14 @@ export interface TaskOutputEncryptor {
     context: Readonly<Record<string, string>>,
     deadline?: Deadline,
   ): Promise<SealedPassword>;
+}
+
+/**
+ * The revocations operators recorded, as recently read as the settings allow. Throws a PolicyError
+ * when one is malformed and an UpstreamError when they cannot be known: never "none" by mistake.
+ */
+export interface RevocationList {
+  current(deadline?: Deadline): Promise<readonly Revocation[]>;
 }
 
 /** One audit line per decision. Never carries the password. */

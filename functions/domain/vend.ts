@@ -4,8 +4,9 @@ import { AccessDeniedError, type PolicyError, UpstreamError, VendorError } from 
 import type { Principal } from './identity.js';
 import { type IssuingPorts, issueCredentials } from './issue.js';
 import type { Policy } from './policy/model.js';
-import type { AuditSink, Deadline } from './ports.js';
+import type { AuditSink, Deadline, RevocationList } from './ports.js';
 import { parseCredentialsRequest } from './request.js';
+import { revocationOf, revokedReason } from './revocations.js';
 
 /**
  * Issued database credentials, as the domain holds them before they go on the wire (there the
@@ -19,6 +20,7 @@ export interface VendingDependencies extends IssuingPorts {
   /** The loaded policy, or the error that kept it (or the settings) from loading. */
   readonly policy: Policy | PolicyError;
   readonly audit: AuditSink;
+  readonly revocations: RevocationList;
 }
 
 export interface CredentialsCall {
@@ -41,7 +43,8 @@ export interface Issuance {
 }
 
 /**
- * The vendor's one job: identify the caller, decide its request against the policy, issue the
+ * The vendor's one job: identify the caller, decide its request against the policy, refuse it
+ * when a revocation in force covers the grant, issue the
  * credential, let `deliver` shape it for the caller, and audit the decision either way. The
  * audit line says "issued" only once the credential is ready to leave. Throws a VendorError
  * subclass for every refusal.
@@ -59,6 +62,13 @@ export async function vendCredentials<Delivered>(
     principal = await call.identify();
     const request = parseCredentialsRequest(call.readRequest());
     grant = authorize(deps.policy, principal, request);
+    const revoked = revocationOf(
+      await deps.revocations.current(call.deadline),
+      principal,
+      grant,
+      new Date(),
+    );
+    if (revoked) throw new AccessDeniedError(revokedReason(revoked), grant.rule);
     const credentials = await issueCredentials(deps, grant, undefined, call.deadline);
     const delivered = await deliver({ grant, credentials });
     deps.audit({

@@ -1,3 +1,4 @@
+import { UpstreamError } from '#domain/errors.js';
 import type {
   AuditRecord,
   CredentialIssuer,
@@ -5,11 +6,13 @@ import type {
   ExecutionLookup,
   HistoryEvent,
   IssueRequest,
+  RevocationList,
   TargetDescription,
   TargetDirectory,
   TaskOutputEncryptor,
   UpstreamCredential,
 } from '#domain/ports.js';
+import type { Revocation } from '#domain/revocations.js';
 
 /** In-memory stand-ins for the domain's ports: they record what they were asked. */
 
@@ -113,4 +116,35 @@ export function fakeAudit() {
     records.push(record);
   };
   return Object.assign(sink, { records });
+}
+
+/** Revocations kept in memory; `unavailable()` makes every read fail as an unreadable table would. */
+export function fakeRevocations(...kept: Revocation[]) {
+  let failure: Error | undefined;
+  const list: RevocationList & { unavailable(error?: Error): void } = {
+    unavailable(error = new UpstreamError('revocations unavailable')) {
+      failure = error;
+    },
+    async current() {
+      if (failure) throw failure;
+      return kept;
+    },
+  };
+  return list;
+}
+
+/** A revocation recorded now by an example operator, for `scope`. */
+export function revocation(
+  id: string,
+  scope: Revocation['scope'],
+  more: Partial<Omit<Revocation, 'id' | 'scope'>> = {},
+): Revocation {
+  return {
+    id,
+    reason: 'compromised',
+    by: 'arn:aws:sts::123456789012:assumed-role/oncall/alice',
+    at: new Date(),
+    scope,
+    ...more,
+  };
 }

@@ -25,7 +25,39 @@ describe('readSettings', () => {
       grants: {},
       lookUpTargetsAtStart: true,
       adminUserMaxAgeMs: 300_000,
+      revocations: undefined,
     });
+  });
+
+  it('reads the revocations table, fresh for 10 s and stale for 300 s unless told otherwise', () => {
+    const read = (more: Record<string, string>) =>
+      readSettings({ REVOCATIONS_TABLE: 'vendor-Revocations-1A2B', ...more }, 'task').revocations;
+
+    expect(read({})).toEqual({
+      table: 'vendor-Revocations-1A2B',
+      maxAgeSeconds: 10,
+      staleSeconds: 300,
+    });
+    expect(read({ REVOCATIONS_MAX_AGE_SECONDS: '30', REVOCATIONS_STALE_SECONDS: '60' })).toEqual({
+      table: 'vendor-Revocations-1A2B',
+      maxAgeSeconds: 30,
+      staleSeconds: 60,
+    });
+    expect(
+      settingsError(
+        { REVOCATIONS_TABLE: 'a b', REVOCATIONS_MAX_AGE_SECONDS: '0' },
+        'task',
+      ).problems.map(({ field }) => field),
+    ).toEqual(['REVOCATIONS_TABLE', 'REVOCATIONS_MAX_AGE_SECONDS']);
+    expect(
+      settingsError({ REVOCATIONS_MAX_AGE_SECONDS: '60', REVOCATIONS_STALE_SECONDS: '30' }, 'task')
+        .problems,
+    ).toEqual([
+      {
+        field: 'REVOCATIONS_STALE_SECONDS',
+        problem: 'must be at least REVOCATIONS_MAX_AGE_SECONDS',
+      },
+    ]);
   });
 
   it('takes how long an admin user is trusted in seconds, 10 to 3600, and nothing else', () => {

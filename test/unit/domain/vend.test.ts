@@ -9,7 +9,14 @@ import {
 import { principalFromArn } from '#domain/identity.js';
 import { parsePolicy } from '#domain/policy/text.js';
 import { type CredentialsCall, vendCredentials } from '#domain/vend.js';
-import { FAKE_PASSWORD, fakeAudit, fakeIssuer, fakeTargets } from '#support/fakes.js';
+import {
+  FAKE_PASSWORD,
+  fakeAudit,
+  fakeIssuer,
+  fakeRevocations,
+  fakeTargets,
+  revocation,
+} from '#support/fakes.js';
 
 const policy = parsePolicy(
   stringify({
@@ -37,7 +44,8 @@ function prepare(policyOrError: typeof policy | PolicyError = policy) {
   const issuer = fakeIssuer();
   const targets = fakeTargets();
   const audit = fakeAudit();
-  const deps = { policy: policyOrError, issuer, targets, audit };
+  const revocations = fakeRevocations();
+  const deps = { policy: policyOrError, issuer, targets, audit, revocations };
   const call = (caller: string, request: unknown = {}): CredentialsCall => ({
     identify: () => principalFromArn(caller),
     readRequest: () => request,
@@ -170,5 +178,61 @@ describe('vendCredentials', () => {
 
     await expect(result).rejects.toThrow(UpstreamError);
     expect(audit.records.map((record) => record.decision)).toEqual(['denied']);
+  });
+
+  describe('revocations', () => {
+    it('refuses a revoked caller with the generic 403, auditing the revocation’s id and reason', async () => {
+      const { deps, issuer, audit, call } = prepare();
+      const revoked = {
+        ...deps,
+        revocations: fakeRevocations(
+          revocation('r-1', {
+            kind: 'principal',
+            principal: 'arn:aws:iam::123456789012:role/etl-*',
+          }),
+        ),
+      };
+
+      const result = vendCredentials(revoked, call(ETL), () => 'delivered');
+
+      await expect(result).rejects.toMatchObject({
+        code: 'AccessDenied',
+        message: new AccessDeniedError('').message,
+      });
+      expect(issuer.requests).toEqual([]);
+      expect(audit.records).toEqual([
+        expect.objectContaining({
+          decision: 'denied',
+          principal: ETL,
+          rule: 'etl-roles',
+          dbUser: 'etl_etl-loader',
+          reason: 'revoked r-1: compromised',
+        }),
+      ]);
+    });
+
+    it('issues again once a revocation’s end has passed', async () => {
+      const { deps, issuer, call } = prepare();
+      const expired = revocation(
+        'r-2',
+        { kind: 'rule', rule: 'etl-roles' },
+        {
+          until: new Date(Date.now() - 1_000),
+        },
+      );
+
+      await vendCredentials({ ...deps, revocations: fakeRevocations(expired) }, call(ETL), () => 1);
+
+      expect(issuer.requests).toHaveLength(1);
+    });
+
+    it('issues nothing while the revocations cannot be read, and audits why', async () => {
+      const { deps, issuer, call, audit } = prepare();
+      deps.revocations.unavailable();
+
+      await expect(vendCredentials(deps, call(ETL), () => 1)).rejects.toThrow(UpstreamError);
+      expect(issuer.requests).toEqual([]);
+      expect(audit.records[0]?.reason).toBe('UpstreamError: revocations unavailable');
+    });
   });
 });
