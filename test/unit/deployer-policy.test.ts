@@ -138,6 +138,25 @@ const CALLS_BY_TYPE: Record<string, readonly Call[]> = {
       `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${STACK}-credential-vendor`,
     ],
   ],
+  // Kept on deletion (DeletionPolicy Retain): the deployer never deletes it.
+  'AWS::DynamoDB::Table': [
+    [
+      'dynamodb:CreateTable',
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${STACK}-RevocationsTable-1A2B3C`,
+    ],
+    [
+      'dynamodb:DescribeTable',
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${STACK}-RevocationsTable-1A2B3C`,
+    ],
+    [
+      'dynamodb:UpdateContinuousBackups',
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${STACK}-RevocationsTable-1A2B3C`,
+    ],
+    [
+      'dynamodb:TagResource',
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${STACK}-RevocationsTable-1A2B3C`,
+    ],
+  ],
   // A placeholder CloudFormation keeps itself: no service call.
   'AWS::CloudFormation::WaitConditionHandle': [],
 };

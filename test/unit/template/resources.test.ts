@@ -246,10 +246,12 @@ describe('template.yaml', () => {
   }
 
   it('gives the task function a timeout that covers its AWS calls’ worst case, retries included', () => {
-    // The execution and its history, the target lookup, the credential, then the encryption.
+    // The execution and its history, the revocations, the target lookup, the credential, then
+    // the encryption.
     const calls = [
       'DescribeExecution',
       'GetExecutionHistory',
+      'Query',
       'DescribeClusters',
       'GetClusterCredentials',
       'Encrypt',
