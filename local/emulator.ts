@@ -1,5 +1,6 @@
 import { startMoto } from './moto.js';
 import { startRedshiftServerlessStub } from './redshift-serverless-stub.js';
+import { LOCAL_REVOCATIONS_TABLE } from './revocations-table.js';
 import { seedExample } from './seed.js';
 import { startStepFunctionsStub } from './step-functions-stub.js';
 import { stopEach } from './stop-each.js';
@@ -20,7 +21,7 @@ export interface LocalAws {
  * loopback port; serves Redshift Serverless from a local stub (moto has none) unless
  * AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS names a server, and Step Functions execution histories
  * from a stub in front of the emulator unless AWS_ENDPOINT_URL_SFN names a server; seeds the
- * example resources; and gives
+ * example resources (the revocations table, empty, among them); and gives
  * the SDK fake credentials and a region when the environment has none, so nothing can reach a
  * real AWS account by accident.
  */
@@ -45,6 +46,7 @@ export async function prepareLocalAws(): Promise<LocalAws> {
     process.env.AWS_SECRET_ACCESS_KEY = 'testing';
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.REVOCATIONS_TABLE ??= LOCAL_REVOCATIONS_TABLE;
   try {
     await seedExample(endpoint, process.env.AWS_REGION, sfnEndpoint);
   } catch (error) {

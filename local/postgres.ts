@@ -25,8 +25,8 @@ export interface LocalDatabase {
   readonly host: '127.0.0.1';
   readonly port: number;
   readonly certificates: LocalCertificates;
-  /** An administrator's connection, over the server's own socket. */
-  admin(): Promise<pg.Client>;
+  /** An administrator's connection to `database` (default `postgres`), over the server's own socket. */
+  admin(database?: string): Promise<pg.Client>;
   stop(): Promise<void>;
 }
 
@@ -111,12 +111,12 @@ export async function startPostgres(port?: number): Promise<LocalDatabase> {
   server.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString();
   });
-  const admin = async () => {
+  const admin = async (database = 'postgres') => {
     const client = new pg.Client({
       host: folder,
       port: listenPort,
       user: 'postgres',
-      database: 'postgres',
+      database,
     });
     await client.connect();
     return client;

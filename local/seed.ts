@@ -17,6 +17,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { createRevocationsTable } from './revocations-table.js';
 import { credentialsStepHistory, recordHistory } from './step-functions-stub.js';
 
 /** The policy of the local vendor: `npm start`, `npm run invoke` and the tests. */
@@ -126,6 +127,7 @@ export async function seedExample(
     // GetClusterCredentials reaches a Serverless workgroup as redshift-serverless-<name>.
     await createCluster(redshift, EXAMPLE_WORKGROUP_CLUSTER, 'dev');
     await seedFinanceAccount(endpoint, region);
+    await createRevocationsTable(endpoint, region);
 
     const { Aliases = [] } = await kms.send(new ListAliasesCommand({}));
     if (!Aliases.some((alias) => alias.AliasName === TASK_OUTPUT_KEY_ALIAS)) {

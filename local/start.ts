@@ -8,6 +8,7 @@ import { ENVIRONMENT_FILE } from './environment-file.js';
 import { type ApiHandler, LOCAL_API, startGateway } from './gateway.js';
 import { DEFAULT_IDENTITIES_FILE, loadIdentities } from './identities.js';
 import { type LocalDatabase, startPostgres } from './postgres.js';
+import { type RedshiftDataStub, startRedshiftDataStub } from './redshift-data-stub.js';
 import { type LoginProxy, startRedshiftLoginProxy } from './redshift-login-proxy.js';
 import { LOCAL_POLICY_FILE } from './seed.js';
 import { runTool } from './setup-error.js';
@@ -35,18 +36,32 @@ await runTool('npm start', async () => {
 
   let database: LocalDatabase | undefined;
   let proxy: LoginProxy | undefined;
-  const stopAll = () => stopEach([() => proxy?.close(), () => database?.stop(), () => aws.stop()]);
+  let dataApi: RedshiftDataStub | undefined;
+  const stopAll = () =>
+    stopEach([
+      () => proxy?.close(),
+      () => dataApi?.close(),
+      () => database?.stop(),
+      () => aws.stop(),
+    ]);
 
   try {
     try {
       database = await startPostgres();
       const admin = await database.admin();
       // The local policy's fixed users exist, as on a prepared cluster; anyone else's do not.
-      await seedDatabase(admin, {
-        databasesFrom: await readPolicyFile(process.env.POLICY_FILE),
-        usersFrom: await readPolicyFile(LOCAL_POLICY_FILE),
-      });
+      const local = database;
+      await seedDatabase(
+        admin,
+        {
+          databasesFrom: await readPolicyFile(process.env.POLICY_FILE),
+          usersFrom: await readPolicyFile(LOCAL_POLICY_FILE),
+        },
+        (name) => local.admin(name),
+      );
       await admin.end();
+      // The Redshift Data API of `npm run revoke -- … --end-sessions` runs its SQL here.
+      dataApi = await startRedshiftDataStub((name) => local.admin(name));
       const validSeconds = Number(process.env.LOCAL_LOGIN_VALID_SECONDS) || undefined;
       proxy = await startRedshiftLoginProxy(aws.endpoint, database, {
         ...(validSeconds !== undefined && { validSeconds }),
@@ -88,7 +103,8 @@ await runTool('npm start', async () => {
     const environment = [
       `export REDSHIFT_CREDENTIALS_ENDPOINT=${gateway.url}/credentials AWS_REGION=${region}`,
       `export AWS_ACCESS_KEY_ID=${example?.accessKeyId} AWS_SECRET_ACCESS_KEY=${example?.secretAccessKey}`,
-      `export AWS_ENDPOINT_URL=${aws.endpoint} AWS_ENDPOINT_URL_SFN=${aws.sfnEndpoint}${proxy ? ` AWS_ENDPOINT_URL_REDSHIFT=${proxy.endpoint}` : ''}`,
+      `export AWS_ENDPOINT_URL=${aws.endpoint} AWS_ENDPOINT_URL_SFN=${aws.sfnEndpoint}${proxy ? ` AWS_ENDPOINT_URL_REDSHIFT=${proxy.endpoint}` : ''}${dataApi ? ` AWS_ENDPOINT_URL_REDSHIFT_DATA=${dataApi.endpoint}` : ''}`,
+      `export REVOCATIONS_TABLE=${process.env.REVOCATIONS_TABLE}`,
       ...(database
         ? [
             `export PGSSLROOTCERT=${database.certificates.caFile} NODE_EXTRA_CA_CERTS=${database.certificates.caFile}`,
