@@ -5,6 +5,7 @@ import { policyFromDocument, reviewPolicyDocument } from '../domain/policy/compi
 import { isJsonPolicy, parsePolicyJson } from '../domain/policy/document.js';
 import { type Grants, ungrantedTargets } from '../domain/policy/grants.js';
 import type { Policy } from '../domain/policy/model.js';
+import { REVOCATIONS_SOURCE } from '../domain/revocations.js';
 
 /**
  * Reads, validates and compiles the policy file; throws PolicyError naming every problem.
@@ -64,6 +65,8 @@ export function logConfigurationProblems(error: PolicyError, logger: Logger): vo
   const message =
     error.file === '(environment)'
       ? 'Function settings invalid; refusing every request'
-      : 'Access policy invalid; refusing every request';
+      : error.file === REVOCATIONS_SOURCE
+        ? 'Revocation malformed; refusing every request until it is fixed or removed'
+        : 'Access policy invalid; refusing every request';
   for (const problem of error.problems) logger.error(message, { file: error.file, ...problem });
 }

@@ -71,7 +71,15 @@ function revocationList({ revocations }: Settings): RevocationList {
     tableName: revocations.table,
     awsSdkV3Client: createDynamoDbClient(),
   });
-  return dynamoDbRevocationList(provider, revocations);
+  const list = dynamoDbRevocationList(provider, revocations);
+  return {
+    // A malformed revocation is logged item by item, as a bad policy is, on every read of it.
+    current: (deadline) =>
+      list.current(deadline).catch((error: unknown) => {
+        if (error instanceof PolicyError) logConfigurationProblems(error, logger);
+        throw error;
+      }),
+  };
 }
 
 /** How long a cold start waits for the target lookups before it serves anyway. */

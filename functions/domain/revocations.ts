@@ -60,8 +60,8 @@ export const RevocationValueSchema = z
 
 export type RevocationValue = z.infer<typeof RevocationValueSchema>;
 
-/** Where the revocations come from, for the problems of a malformed one. */
-const SOURCE = '(revocations)';
+/** The `file` of a malformed revocation's PolicyError: its problems name the item. */
+export const REVOCATIONS_SOURCE = '(revocations)';
 
 /**
  * Reads the revocations kept as `{ [id]: JSON text }`. A malformed one is a PolicyError naming
@@ -91,7 +91,7 @@ export function parseRevocations(values: Readonly<Record<string, unknown>>): Rev
   }
   if (problems.length > 0) {
     throw new PolicyError(
-      SOURCE,
+      REVOCATIONS_SOURCE,
       problems,
       undefined,
       'A revocation is malformed; see the function log',

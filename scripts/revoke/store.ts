@@ -10,6 +10,7 @@ import { PolicyError } from '../../functions/domain/errors.js';
 import {
   parseRevocations,
   REVOCATIONS_KEY,
+  REVOCATIONS_SOURCE,
   type Revocation,
   type RevocationValue,
 } from '../../functions/domain/revocations.js';
@@ -82,6 +83,6 @@ export function revocationStore(dynamodb: DynamoDBClient, table: string): Revoca
 function readOne(id: string, text: string): Revocation {
   const [revocation] = parseRevocations({ [id]: text });
   if (revocation === undefined)
-    throw new PolicyError('(revocations)', [{ field: id, problem: 'unreadable' }]);
+    throw new PolicyError(REVOCATIONS_SOURCE, [{ field: id, problem: 'unreadable' }]);
   return revocation;
 }

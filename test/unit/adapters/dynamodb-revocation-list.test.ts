@@ -1,21 +1,13 @@
 import { DynamoDBProvider } from '@aws-lambda-powertools/parameters/dynamodb';
 import { DynamoDBClient, QueryCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoDbRevocationList } from '#adapters/dynamodb-revocation-list.js';
 import { PolicyError, UpstreamError } from '#domain/errors.js';
+import { dynamoMock, revocationItem as item } from '#support/revocation-mocks.js';
 
-const dynamoMock = mockClient(DynamoDBClient);
 const TABLE = 'vendor-revocations';
 const START = new Date('2026-12-05T10:00:00Z');
 
-const item = (sk: string, value: Record<string, unknown> | string) =>
-  marshall({
-    id: 'revocations',
-    sk,
-    value: typeof value === 'string' ? value : JSON.stringify(value),
-  });
 const killSwitch = item('r-1', {
   reason: 'incident 42',
   by: 'arn:aws:iam::123456789012:user/alice',
