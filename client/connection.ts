@@ -3,8 +3,16 @@ import type { VendorCredentials } from './vendor-answer.js';
 /** What connecting needs; both an API credential and a decrypted task result fit. */
 export type ConnectionDetails = Pick<
   VendorCredentials,
-  'dbUser' | 'dbPassword' | 'host' | 'port' | 'database'
+  'dbUser' | 'dbPassword' | 'host' | 'port' | 'database' | 'requestId'
 >;
+
+/**
+ * The `application_name` of a connection made with a credential: `rcv:<requestId>`, the id of
+ * the vendor's request (and audit line) that issued its password, so the database's connection
+ * log (Redshift's `stl_connection_log.application_name`) says which issuance a session used.
+ * PostgreSQL and Redshift keep 63 bytes of it; an id is 36.
+ */
+export const applicationName = (requestId: string) => `rcv:${requestId}`.slice(0, 63);
 
 /** `ssl` for `pg`: extra TLS options (a `ca`, say) are kept, verification is never turned off. */
 export interface PgConfigOptions {
@@ -23,6 +31,9 @@ export function pgConfig(credentials: ConnectionDetails, options: PgConfigOption
     user: credentials.dbUser,
     password: credentials.dbPassword,
     ssl: { ...options.ssl, rejectUnauthorized: true },
+    ...(credentials.requestId !== undefined && {
+      application_name: applicationName(credentials.requestId),
+    }),
   };
 }
 
@@ -36,7 +47,11 @@ export function connectionUri(credentials: ConnectionDetails): string {
   const host = credentials.host.includes(':')
     ? `[${credentials.host.split(':').map(encode).join(':')}]`
     : encode(credentials.host);
-  return `postgresql://${encode(credentials.dbUser)}:${encode(credentials.dbPassword)}@${host}:${Number(credentials.port)}/${encode(credentials.database)}?sslmode=verify-full`;
+  const attribution =
+    credentials.requestId === undefined
+      ? ''
+      : `&application_name=${encode(applicationName(credentials.requestId))}`;
+  return `postgresql://${encode(credentials.dbUser)}:${encode(credentials.dbPassword)}@${host}:${Number(credentials.port)}/${encode(credentials.database)}?sslmode=verify-full${attribution}`;
 }
 
 /** The libpq environment (`psql`, `pg_dump`, most drivers), with SSL verification required. */
@@ -48,6 +63,9 @@ export function pgEnvironment(credentials: ConnectionDetails): Record<string, st
     PGUSER: credentials.dbUser,
     PGPASSWORD: credentials.dbPassword,
     PGSSLMODE: 'verify-full',
+    ...(credentials.requestId !== undefined && {
+      PGAPPNAME: applicationName(credentials.requestId),
+    }),
   };
 }
 

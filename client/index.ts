@@ -1,5 +1,6 @@
 export {
   type ConnectionDetails,
+  applicationName,
   connectionUri,
   type PgConfigOptions,
   pgConfig,

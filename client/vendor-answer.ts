@@ -6,8 +6,13 @@ import type { CredentialsResult } from '../functions/contract.js';
  * An issued database login, as the API answers it with `expiration` as a Date. `dbUser` carries
  * Redshift's `IAM:`/`IAMA:` prefix: log in with it.
  */
-export interface VendorCredentials extends Omit<CredentialsResult, 'expiration'> {
+export interface VendorCredentials extends Omit<CredentialsResult, 'expiration' | 'requestId'> {
   readonly expiration: Date;
+  /**
+   * The id of the request that issued it (the answer's `requestId`, else API Gateway's
+   * `x-amzn-RequestId`): connections made with it carry `application_name` `rcv:<requestId>`.
+   */
+  readonly requestId?: string;
 }
 
 /** The vendor (or API Gateway in front of it) refused or failed; `code` is the server's. */
@@ -60,6 +65,7 @@ export function parseCredentials(
     dbGroups,
     host,
     port,
+    requestId: answeredId,
   } = payload;
   const expires = new Date(String(expiration));
   if (
@@ -88,5 +94,8 @@ export function parseCredentials(
     dbGroups: Array.isArray(dbGroups) ? dbGroups.map(String) : [],
     host,
     port,
+    ...(typeof answeredId === 'string'
+      ? { requestId: answeredId }
+      : requestId !== undefined && { requestId }),
   };
 }

@@ -40,6 +40,12 @@ export interface CredentialsDestination {
   readonly dbGroups: readonly string[];
   readonly host: string;
   readonly port: number;
+  /**
+   * The id of the request that issued the password, as the vendor's audit line names it: a
+   * connection made with it carries `application_name` `rcv:<requestId>`, so the database's
+   * connection log joins the audit line.
+   */
+  readonly requestId: string;
 }
 
 /** The 200 answer of `POST /credentials`. */

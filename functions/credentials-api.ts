@@ -30,7 +30,7 @@ const lambdaHandler = async (event: ApiEvent, context: Context): Promise<APIGate
         requestId,
         deadline: deadline,
       },
-      ({ credentials }) => credentialsResponse(credentials),
+      credentialsResponse,
     );
   } catch (error) {
     if (!(error instanceof VendorError)) logger.error('Unexpected failure', { error });

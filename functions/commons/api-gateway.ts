@@ -13,7 +13,7 @@ import {
   VendorError,
 } from '../domain/errors.js';
 import { type Principal, principalFromArn } from '../domain/identity.js';
-import type { IssuedCredentials } from '../domain/vend.js';
+import type { Issuance } from '../domain/vend.js';
 import type { ApiSource } from './settings.js';
 
 /** A REST API (v1) or HTTP API (payload v2) event from an API with AWS_IAM authorization. */
@@ -74,10 +74,14 @@ const HEADERS = {
 };
 
 /** 200 with the credential, `Cache-Control: no-store`. */
-export function credentialsResponse(credentials: IssuedCredentials): APIGatewayProxyResult {
+export function credentialsResponse({
+  credentials,
+  requestId,
+}: Pick<Issuance, 'credentials' | 'requestId'>): APIGatewayProxyResult {
   const result: CredentialsResult = {
     ...credentials,
     expiration: credentials.expiration.toISOString(),
+    requestId,
   };
   return { statusCode: 200, headers: HEADERS, body: JSON.stringify(result) };
 }

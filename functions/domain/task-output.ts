@@ -9,13 +9,13 @@ import type { Issuance } from './vend.js';
  * task-output key configured) the result is an internal error, never the password in the clear.
  */
 export async function taskResult(
-  { credentials }: Issuance,
+  { credentials, requestId }: Issuance,
   executionArn: string,
   encryptor: TaskOutputEncryptor | undefined,
   deadline?: Deadline,
 ): Promise<TaskResult> {
   const { dbPassword, expiration, ...rest } = credentials;
-  const output = { ...rest, expiration: expiration.toISOString(), executionArn };
+  const output = { ...rest, expiration: expiration.toISOString(), requestId, executionArn };
   if (encryptor === undefined) {
     throw new InternalError({ cause: new Error('TASK_OUTPUT_KEY_ID is not set') });
   }

@@ -12,7 +12,7 @@ import { revocationOf, revokedReason } from './revocations.js';
  * Issued database credentials, as the domain holds them before they go on the wire (there the
  * expiration is an ISO string). `dbPassword` must never reach a log, an error or a trace.
  */
-export interface IssuedCredentials extends Omit<CredentialsResult, 'expiration'> {
+export interface IssuedCredentials extends Omit<CredentialsResult, 'expiration' | 'requestId'> {
   readonly expiration: Date;
 }
 
@@ -40,6 +40,8 @@ export interface CredentialsCall {
 export interface Issuance {
   readonly grant: Grant;
   readonly credentials: IssuedCredentials;
+  /** The request's id, which the audit line carries too. */
+  readonly requestId: string;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function vendCredentials<Delivered>(
     );
     if (revoked) throw new AccessDeniedError(revokedReason(revoked), grant.rule);
     const credentials = await issueCredentials(deps, grant, undefined, call.deadline);
-    const delivered = await deliver({ grant, credentials });
+    const delivered = await deliver({ grant, credentials, requestId });
     deps.audit({
       decision: 'issued',
       ...grantFields(grant),

@@ -22,6 +22,23 @@ const hostilePassword = fc.string({
   maxLength: 64,
 });
 
+describe('attribution', () => {
+  const REQUEST = '5f0d6c2e-8a43-4a1c-9d51-0c9f2a7e1b11';
+  const attributed = { ...credentials('pw'), requestId: REQUEST };
+
+  it('marks every connection with application_name rcv:<requestId>', () => {
+    expect(pgConfig(attributed).application_name).toBe(`rcv:${REQUEST}`);
+    expect(parse(connectionUri(attributed)).application_name).toBe(`rcv:${REQUEST}`);
+    expect(pgEnvironment(attributed).PGAPPNAME).toBe(`rcv:${REQUEST}`);
+  });
+
+  it('names no application when the vendor named no request', () => {
+    expect(pgConfig(credentials('pw'))).not.toHaveProperty('application_name');
+    expect(connectionUri(credentials('pw'))).not.toContain('application_name');
+    expect(pgEnvironment(credentials('pw'))).not.toHaveProperty('PGAPPNAME');
+  });
+});
+
 describe('connectionUri', () => {
   it('round-trips a password with every character that breaks URLs, through pg’s own parser', () => {
     const uri = connectionUri(credentials(`a/b=c+d#e%f@g:h${HOSTILE}`));

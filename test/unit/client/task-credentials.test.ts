@@ -15,6 +15,7 @@ const result = (overrides: Partial<TaskCredentials> = {}): TaskCredentials => ({
   executionArn: EXECUTION,
   encryptedPassword: Buffer.from('ciphertext').toString('base64'),
   keyId: 'arn:aws:kms:us-east-1:123456789012:key/0b6d4a3c',
+  requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
   ...overrides,
 });
 

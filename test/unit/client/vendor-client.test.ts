@@ -30,6 +30,22 @@ describe('CredentialVendorClient', () => {
     });
   });
 
+  it('names the request that issued a credential: the answer’s requestId, else API Gateway’s header', async () => {
+    const current = issued('p1', NOW);
+    const older = issued('p2', NOW);
+    stub = await startStubVendor([
+      { ...current, body: { ...(current.body as object), requestId: 'answer-1' } },
+      older,
+    ]);
+    const client = clientFor(stub);
+
+    const first = await client.getCredentials({ target: 'analytics' });
+    const second = await client.getCredentials({ target: 'analytics', durationSeconds: 1800 });
+
+    expect(first.requestId).toBe('answer-1');
+    expect(second.requestId).toBe('req-p2');
+  });
+
   it('answers a second call from the cache, without a request', async () => {
     stub = await startStubVendor([issued('p1', NOW), issued('p2', NOW)]);
     const client = clientFor(stub);

@@ -35,7 +35,8 @@ describe('credentials-api handler', () => {
   });
 
   it('issues the credential its rule maps an assumed role to', async () => {
-    const response = await handle(restEvent(ETL_ROLE, { durationSeconds: 3600 }));
+    const event = restEvent(ETL_ROLE, { durationSeconds: 3600 });
+    const response = await handle(event);
 
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual({
@@ -53,6 +54,7 @@ describe('credentials-api handler', () => {
       dbGroups: ['etl_rw'],
       host: HOST,
       port: 5439,
+      requestId: event.requestContext.requestId,
     });
     expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input).toEqual({
       ClusterIdentifier: 'examplecluster',

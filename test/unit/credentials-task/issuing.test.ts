@@ -50,6 +50,7 @@ describe('credentials-task handler', () => {
       executionArn: NIGHTLY,
       encryptedPassword: CIPHERTEXT.toString('base64'),
       keyId: KEY_ARN,
+      requestId: lambdaContext.awsRequestId,
     });
     expect(redshiftMock.commandCalls(GetClusterCredentialsCommand)[0]?.args[0].input).toEqual({
       ClusterIdentifier: 'examplecluster',

@@ -21,6 +21,7 @@ const issuance = (): Issuance => ({
     host: 'examplecluster.example.internal',
     port: 5439,
   },
+  requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
 });
 
 describe('taskResult', () => {
@@ -41,6 +42,7 @@ describe('taskResult', () => {
       dbGroups: ['etl_rw'],
       host: 'examplecluster.example.internal',
       port: 5439,
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       executionArn: EXECUTION,
       encryptedPassword: expect.any(String),
       keyId: 'arn:aws:kms:us-east-1:123456789012:key/fake',
