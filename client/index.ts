@@ -1,6 +1,6 @@
 export {
-  type ConnectionDetails,
   applicationName,
+  type ConnectionDetails,
   connectionUri,
   type PgConfigOptions,
   pgConfig,
