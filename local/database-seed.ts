@@ -3,12 +3,12 @@ import type { Policy } from '../functions/domain/policy/model.js';
 
 /**
  * Redshift's `stv_sessions` over PostgreSQL's `pg_stat_activity`: one row per client session,
- * `process` its backend (what `pg_terminate_backend` takes) and `user_name` the Redshift user,
- * the user an `IAM:x` / `IAMA:x` login names being `x`.
+ * `process` its backend (what `pg_terminate_backend` takes) and `user_name` the login name
+ * (`IAMA:x` for an issued login, as Redshift shows it).
  */
 const STV_SESSIONS = `CREATE OR REPLACE VIEW stv_sessions AS
   SELECT backend_start AS starttime, pid AS process,
-         regexp_replace(usename, '^IAMA?:', '')::text AS user_name, datname::text AS db_name
+         usename::text AS user_name, datname::text AS db_name
   FROM pg_stat_activity WHERE backend_type = 'client backend'`;
 
 /**

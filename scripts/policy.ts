@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { PolicyError } from '../functions/domain/errors.js';
 import { exactWarnings } from '../functions/domain/policy/exact-warnings.js';
 import { parsePolicy } from '../functions/domain/policy/text.js';
+import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { deploymentGrants } from './policy/config-env.js';
@@ -13,7 +14,7 @@ import { describeExplanation, explain } from './policy/explain.js';
  * `npm run policy -- <command>`: review the access policy offline, with the code the functions
  * run. check: problems and warnings; explain: one caller's decision; test: a file of cases.
  */
-const DEFAULT_POLICY = 'layers/policy/policy/policy.yaml';
+const DEFAULT_POLICY = DEPLOYABLE_POLICY;
 const USAGE = `usage: npm run policy -- <command> [options] [FILE]   (FILE default ${DEFAULT_POLICY})
 
   check [FILE] [--strict] [--config-env ENV]

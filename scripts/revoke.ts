@@ -7,6 +7,7 @@ import { arnPatternProblem } from '../functions/domain/arn-like.js';
 import type { AllowRule } from '../functions/domain/policy/model.js';
 import { parsePolicy, parsePolicyText } from '../functions/domain/policy/text.js';
 import { type RevocationValue, RevocationValueSchema } from '../functions/domain/revocations.js';
+import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { runOnTarget } from './revoke/data-api.js';
 import { revocationEnd } from './revoke/duration.js';
 import { revocationImpact } from './revoke/impact.js';
@@ -19,7 +20,7 @@ import { revocationStore } from './revoke/store.js';
  * db user or a rule within seconds, with their own AWS credentials, and gets the SQL that ends
  * the db user's logins and sessions, or has it run through the Redshift Data API.
  */
-const DEFAULT_POLICY = 'layers/policy/policy/policy.yaml';
+const DEFAULT_POLICY = DEPLOYABLE_POLICY;
 const USAGE = `usage: npm run revoke -- <command> [options]     (table: --table NAME or REVOCATIONS_TABLE)
 
   add (--principal PATTERN | --db-user NAME [--target T] | --rule NAME) --reason TEXT

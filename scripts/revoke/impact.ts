@@ -1,5 +1,6 @@
 import { decide } from '../../functions/domain/decide.js';
-import { principalFromArn } from '../../functions/domain/identity.js';
+import { principalFromStateMachineArn } from '../../functions/domain/execution.js';
+import { type Principal, principalFromArn } from '../../functions/domain/identity.js';
 import type { AllowRule, Policy } from '../../functions/domain/policy/model.js';
 import { mayOverlap } from '../../functions/domain/policy/reach-candidates.js';
 import type { RevocationScope } from '../../functions/domain/revocations.js';
@@ -23,9 +24,25 @@ export interface Impact {
 
 const WILDCARD = /[*?]/;
 
-/** An ARN the pattern matches: each wildcard filled in (`*` as `example`, `?` as `x`). */
-export const examplePrincipal = (pattern: string) =>
-  pattern.replaceAll('*', 'example').replaceAll('?', 'x');
+const ROLE = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * A caller the pattern matches: each wildcard filled in (`*` as `example`, `?` as `x`); for a
+ * role's ARN, a session of the role (what calls; a role pattern matches its sessions).
+ */
+export function examplePrincipal(pattern: string): Principal {
+  const filled = pattern.replaceAll('*', 'example').replaceAll('?', 'x');
+  const role = ROLE.exec(filled);
+  if (role) {
+    const [, partition, account, name] = role;
+    return principalFromArn(
+      `arn:${partition}:sts::${account}:assumed-role/${name}/example-session`,
+    );
+  }
+  return /^arn:[^:]+:states:/.test(filled)
+    ? principalFromStateMachineArn(filled)
+    : principalFromArn(filled);
+}
 
 /**
  * What `scope` stops in `policy`, worked out with the functions' own decision: the allow rules it
@@ -45,7 +62,8 @@ export function revocationImpact(
     const rendered = rule.dbUser.render({});
     return 'name' in rendered && rule.dbUser.variables.size === 0 ? rendered.name : undefined;
   };
-  const endOnTargetsOf = (rule: AllowRule, dbUser = fixedUser(rule)) => {
+  const endOnTargetsOf = (rule: AllowRule, user?: string) => {
+    const dbUser = user ?? fixedUser(rule);
     if (dbUser === undefined) {
       renderedUsers.push(`${rule.name} (dbUser ${rule.dbUser.source})`);
       return;
@@ -56,35 +74,40 @@ export function revocationImpact(
   switch (scope.kind) {
     case 'principal': {
       const { principal } = scope;
-      const reached = allow.filter((rule) =>
-        principalsOf(rule).some((pattern) => mayOverlap(pattern, principal)),
-      );
       const exact = principal !== '*' && !WILDCARD.test(principal);
       const example = principal === '*' ? undefined : examplePrincipal(principal);
-      const decision =
-        example === undefined ? undefined : decide(policy, principalFromArn(example), {});
-      if (decision !== undefined) {
+      const decision = example === undefined ? undefined : decide(policy, example, {});
+      if (example !== undefined && decision !== undefined) {
         lines.push(
           decision.decision === 'issued'
-            ? `${exact ? 'principal' : 'e.g.'} ${example}: today issued ${decision.grant.dbUser} by rule ${decision.grant.rule}`
-            : `${exact ? 'principal' : 'e.g.'} ${example}: today denied (${decision.reason})`,
+            ? `e.g. ${example.arn}: today issued ${decision.grant.dbUser} by rule ${decision.grant.rule}`
+            : `e.g. ${example.arn}: today denied (${decision.reason})`,
         );
       }
+      const issuedBy = decision?.decision === 'issued' ? decision.grant : undefined;
+      // An exact caller (or role) is decided by one rule; a pattern may reach several.
+      const reached = exact
+        ? allow.filter((rule) => rule.name === issuedBy?.rule)
+        : allow.filter((rule) =>
+            principalsOf(rule).some((pattern) => mayOverlap(pattern, principal)),
+          );
       for (const rule of reached) {
-        lines.push(`rule ${rule.name}: ${principal === '*' ? 'matches' : 'may match'} its callers`);
-        if (exact) {
-          if (decision?.decision === 'issued' && decision.grant.rule === rule.name) {
-            endOnTargetsOf(rule, decision.grant.dbUser);
-          }
-        } else endOnTargetsOf(rule);
+        lines.push(
+          `rule ${rule.name}: ${exact ? 'decides its calls' : principal === '*' ? 'matches its callers' : 'may match its callers'}`,
+        );
+        // One db user for all of it: an exact caller, or a role's sessions when the rule's user
+        // does not depend on the session's name.
+        const oneUser =
+          exact &&
+          issuedBy !== undefined &&
+          (example?.arn === principal || !rule.dbUser.variables.has('sessionName'));
+        endOnTargetsOf(rule, oneUser ? issuedBy.dbUser : undefined);
       }
       break;
     }
     case 'dbUser': {
       const dbUser = scope.dbUser;
-      const issuing = allow.filter(
-        (rule) => rule.dbUser.variables.size > 0 || fixedUser(rule) === dbUser,
-      );
+      const issuing = allow.filter((rule) => fixedUser(rule) === dbUser || mayRender(rule, dbUser));
       for (const rule of issuing) {
         lines.push(
           `rule ${rule.name}: ${fixedUser(rule) === dbUser ? 'issues' : 'may render'} ${dbUser}`,
@@ -112,6 +135,13 @@ export function revocationImpact(
     }
   }
   return { lines, sessions: dedupe(sessions), renderedUsers };
+}
+
+/** Whether a rule's template could render `name`: its fixed start and end agree with it. */
+function mayRender(rule: AllowRule, name: string): boolean {
+  if (rule.dbUser.variables.size === 0) return false;
+  const fixed = rule.dbUser.source.toLowerCase().split(/\$\{[^}]*\}/);
+  return name.startsWith(fixed[0] ?? '') && name.endsWith(fixed.at(-1) ?? '');
 }
 
 function dedupe(sessions: SessionsToEnd[]): SessionsToEnd[] {

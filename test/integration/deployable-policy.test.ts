@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 // stack or the build runs may read it, and the only checks that do are the policy's own (npm test
 // runs `policy check --strict` and `policy test` on it).
 const POLICY_FOLDER = 'layers/policy';
-// The places that name it on purpose: the policy commands' default file, and their test, which
-// builds a project of its own holding a layer folder to show that default.
+// The places that name it on purpose: the operator tools' default file (npm run policy, npm run
+// revoke), and the policy commands' test, which builds a project of its own holding a layer
+// folder to show that default.
 const ALLOWED = new Set([
-  'scripts/policy.ts',
+  'scripts/deployable-policy.ts',
   'test/integration/policy-cli/commands.test.ts',
   'test/support/policy-cli.ts',
   'test/integration/deployable-policy.test.ts',

@@ -113,8 +113,10 @@ describe('the redshift-credentials CLI', () => {
       'export PGUSER',
       'export PGPASSWORD',
       'export PGSSLMODE',
+      'export PGAPPNAME',
     ]);
     expect(stdout).toContain("export PGUSER='IAMA:etl_etl-loader'");
+    expect(stdout).toMatch(/^export PGAPPNAME='rcv:[\w-]+'$/m);
     expect(stdout).toContain("export PGSSLMODE='verify-full'");
   });
 
