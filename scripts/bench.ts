@@ -7,6 +7,7 @@ import { buildFloor, ENVIRONMENT, placeBenchPolicy } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
 import { type Figure, machine, nodeBinaries, onNode, printTable } from './bench/report.js';
+import { revocationCheck } from './bench/revocation-check.js';
 import { warmFullStack } from './bench/warm-full-stack.js';
 import { warmMocked } from './bench/warm-mocked.js';
 
@@ -43,6 +44,7 @@ const figures: Figure[] = [
   await warmMocked(),
   await warmFullStack(floorBundle),
   await policyDecisions(),
+  await revocationCheck(),
   metricsCost(),
   await clientCache(),
 ];

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { arnPatternProblem, compileArnLike } from './arn-like.js';
+import { type ArnMatcher, arnPatternProblem, compileArnLike } from './arn-like.js';
 import type { Grant } from './authorize.js';
 import { PolicyError } from './errors.js';
 import type { Principal } from './identity.js';
@@ -122,11 +122,23 @@ export function revocationFrom(id: string, value: RevocationValue): Revocation {
 export const inForce = (revocation: Revocation, now: Date): boolean =>
   revocation.until === undefined || revocation.until.getTime() > now.getTime();
 
+// Each pattern compiled once per container: the revocations are read again every few seconds,
+// and a request must not pay for compiling them.
+const matchers = new Map<string, ArnMatcher>();
+function matcherOf(pattern: string): ArnMatcher {
+  let matcher = matchers.get(pattern);
+  if (matcher === undefined) {
+    matcher = compileArnLike(pattern);
+    matchers.set(pattern, matcher);
+  }
+  return matcher;
+}
+
 /** Whether `scope` covers this caller and what the policy granted it. */
 export function covers(scope: RevocationScope, principal: Principal, grant: Grant): boolean {
   switch (scope.kind) {
     case 'principal':
-      return scope.principal === '*' || principal.matchArns.some(compileArnLike(scope.principal));
+      return scope.principal === '*' || principal.matchArns.some(matcherOf(scope.principal));
     case 'dbUser':
       return (
         scope.dbUser === grant.dbUser &&
