@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { PolicyError } from '../functions/domain/errors.js';
 import { exactWarnings } from '../functions/domain/policy/exact-warnings.js';
 import { parsePolicy } from '../functions/domain/policy/text.js';
+import { parseRevocations } from '../functions/domain/revocations.js';
 import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
@@ -21,8 +22,9 @@ const USAGE = `usage: npm run policy -- <command> [options] [FILE]   (FILE defau
       every problem and warning; exit 0 valid, 1 invalid (--strict: warnings fail too);
       --config-env: also every target that environment of samconfig.toml would not grant
       e.g. npm run policy -- check --strict
-  explain --principal ARN [--request JSON] [--json] [FILE]
-      the decision for that caller and request; exit 0 issued, 1 denied
+  explain --principal ARN [--request JSON] [--revocations FILE] [--json] [FILE]
+      the decision for that caller and request; exit 0 issued, 1 denied; --revocations: also
+      refused as a revocation in that file (what npm run revoke -- list --json prints) refuses it
       e.g. npm run policy -- explain --principal arn:aws:sts::123456789012:assumed-role/etl-loader/run-1 --request '{"durationSeconds":1800}'
   test [FILE] [--cases CASES]
       runs the cases (default: policy.test.yaml beside FILE); exit 0 all pass, 1 any fails
@@ -47,6 +49,27 @@ function loadPolicy(file: string) {
   }
 }
 
+/** The revocations of a file `npm run revoke -- list --json` wrote: `{ id: revocation }`. */
+function readRevocations(file: string) {
+  let values: unknown;
+  try {
+    values = JSON.parse(readFile(file));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${file}: not JSON (write it with npm run revoke -- list --json)`);
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new UsageError(`${file}: expected an object of revocations by id`);
+  }
+  try {
+    return parseRevocations(values as Record<string, unknown>);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    const problems = error.problems.map(({ field, problem }) => `${field}: ${problem}`);
+    throw new UsageError(`${file}: ${problems.join('; ')}`);
+  }
+}
+
 function run(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -57,6 +80,7 @@ function run(argv: string[]): number {
       request: { type: 'string' },
       json: { type: 'boolean', default: false },
       cases: { type: 'string' },
+      revocations: { type: 'string' },
       'config-env': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -91,7 +115,9 @@ function run(argv: string[]): number {
           throw new UsageError('--request must be JSON, e.g. \'{"target":"analytics"}\'');
         }
       }
-      const explanation = explain(loadPolicy(file), values.principal, request);
+      const revocations =
+        values.revocations === undefined ? [] : readRevocations(values.revocations);
+      const explanation = explain(loadPolicy(file), values.principal, request, revocations);
       console.log(
         values.json ? JSON.stringify(explanation, null, 2) : describeExplanation(explanation),
       );

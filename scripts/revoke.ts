@@ -6,7 +6,11 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { arnPatternProblem } from '../functions/domain/arn-like.js';
 import type { AllowRule } from '../functions/domain/policy/model.js';
 import { parsePolicy, parsePolicyText } from '../functions/domain/policy/text.js';
-import { type RevocationValue, RevocationValueSchema } from '../functions/domain/revocations.js';
+import {
+  type Revocation,
+  type RevocationValue,
+  RevocationValueSchema,
+} from '../functions/domain/revocations.js';
 import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { runOnTarget } from './revoke/data-api.js';
 import { revocationEnd } from './revoke/duration.js';
@@ -29,8 +33,9 @@ const USAGE = `usage: npm run revoke -- <command> [options]     (table: --table 
       what it matches in the policy (default ${DEFAULT_POLICY}) and the SQL that ends the db
       user's logins and sessions; --end-sessions runs it through the Redshift Data API
       e.g. npm run revoke -- add --principal 'arn:aws:iam::123456789012:role/etl-loader' --reason 'key leaked' --for 2h
-  list
-      every revocation, in the order they were recorded; expired ones are marked
+  list [--json]
+      every revocation, in the order they were recorded; expired ones are marked; --json: the
+      revocations by id, as npm run policy -- explain --revocations FILE reads them
   remove ID [--policy FILE] [--restore-logins --as-db-user ADMIN]
       lifts a revocation; prints (and with --restore-logins runs) the SQL that lets the db user
       log in again`;
@@ -50,6 +55,7 @@ const options = {
   'end-sessions': { type: 'boolean', default: false },
   'restore-logins': { type: 'boolean', default: false },
   'as-db-user': { type: 'string' },
+  json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -81,6 +87,10 @@ async function run(argv: string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
       const now = new Date();
       const revocations = await store.list();
+      if (values.json) {
+        console.log(JSON.stringify(Object.fromEntries(revocations.map(asStored)), null, 2));
+        return 0;
+      }
       for (const revocation of revocations) console.log(describeRevocation(revocation, now));
       console.log(
         `${revocations.length} revocation${revocations.length === 1 ? '' : 's'} in ${table}`,
@@ -163,6 +173,21 @@ async function add(values: Values, store: ReturnType<typeof revocationStore>): P
   );
   if (!values['end-sessions']) return 0;
   return runEverywhere(impact.sessions, endSessionsSql, values['as-db-user']);
+}
+
+/** A revocation as its item's `value` holds it, keyed by its id. */
+function asStored({ id, reason, by, at, until, scope }: Revocation): [string, RevocationValue] {
+  const { kind: _, ...named } = scope;
+  return [
+    id,
+    {
+      reason,
+      by,
+      at: at.toISOString(),
+      ...(until !== undefined && { until: until.toISOString() }),
+      ...named,
+    },
+  ];
 }
 
 /** What a revocation matches in the policy file (read with the functions' own code). */

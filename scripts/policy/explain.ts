@@ -2,6 +2,11 @@ import { type Decision, decide } from '../../functions/domain/decide.js';
 import { principalFromStateMachineArn } from '../../functions/domain/execution.js';
 import { principalFromArn } from '../../functions/domain/identity.js';
 import type { Policy } from '../../functions/domain/policy/model.js';
+import {
+  type Revocation,
+  revocationOf,
+  revokedReason,
+} from '../../functions/domain/revocations.js';
 
 /** What `explain` reports: the decision, and the rule that made it or why none did. */
 export interface Explanation {
@@ -22,9 +27,16 @@ export interface Explanation {
 
 /**
  * The decision for `principalArn` and `request`, as the function would make it: a state machine
- * ARN as the Step Functions task sees its caller, anything else as API Gateway's verified caller.
+ * ARN as the Step Functions task sees its caller, anything else as API Gateway's verified caller;
+ * refused, as the functions refuse it, when one of `revocations` in force at `now` covers it.
  */
-export function explain(policy: Policy, principalArn: string, request: unknown): Explanation {
+export function explain(
+  policy: Policy,
+  principalArn: string,
+  request: unknown,
+  revocations: readonly Revocation[] = [],
+  now = new Date(),
+): Explanation {
   const stateMachine = principalFromStateMachineArn(principalArn);
   const principal =
     stateMachine.kind === 'state-machine' ? stateMachine : principalFromArn(principalArn);
@@ -40,6 +52,10 @@ export function explain(policy: Policy, principalArn: string, request: unknown):
     return { ...base, code: decision.code, reason: decision.reason };
   }
   const { grant } = decision;
+  const revoked = revocationOf(revocations, principal, grant, now);
+  if (revoked !== undefined) {
+    return { ...base, decision: 'denied', code: 'AccessDenied', reason: revokedReason(revoked) };
+  }
   return {
     ...base,
     dbUser: grant.dbUser,

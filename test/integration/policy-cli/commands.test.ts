@@ -126,6 +126,61 @@ describe('npm run policy -- explain', () => {
     expect(stdout).toContain('DENIED  AccessDenied: a deny rule matches');
   });
 
+  it('refuses, as the functions do, a caller a revocation in a revocations file covers', () => {
+    const revocations = write(
+      'revocations.json',
+      JSON.stringify({
+        'rv-expired': {
+          reason: 'over',
+          by: 'arn:aws:iam::123456789012:user/alice',
+          at: '2026-01-01T00:00:00Z',
+          until: '2026-01-02T00:00:00Z',
+          principal: '*',
+        },
+        'rv-1': {
+          reason: 'key leaked',
+          by: 'arn:aws:iam::123456789012:user/alice',
+          at: '2026-12-05T10:00:00Z',
+          rule: 'etl-roles',
+        },
+      }),
+    );
+    const explainAs = (role: string) =>
+      policy([
+        'explain',
+        '--principal',
+        `arn:aws:sts::123456789012:assumed-role/${role}/run-1`,
+        '--request',
+        '{"target":"analytics"}',
+        '--revocations',
+        revocations,
+        'local/policy.yaml',
+      ]);
+
+    const revoked = explainAs('etl-loader');
+    const other = explainAs('AWSReservedSSO_Analyst_0123456789abcdef');
+
+    expect(revoked.code).toBe(1);
+    expect(revoked.stdout).toContain('DENIED  AccessDenied: revoked rv-1: key leaked');
+    expect(other.code).toBe(0);
+  });
+
+  it('exits 2 naming the revocation a revocations file holds wrong', () => {
+    const broken = write('broken-revocations.json', JSON.stringify({ 'rv-9': { reason: 'x' } }));
+
+    const { code, stderr } = policy([
+      'explain',
+      '--principal',
+      'arn:aws:iam::123456789012:user/mallory',
+      '--revocations',
+      broken,
+      'local/policy.yaml',
+    ]);
+
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toMatch(/broken-revocations\.json: rv-9: /);
+  });
+
   it.each([
     [['explain'], /explain needs --principal ARN/],
     [['explain', '--principal', 'x', '--request', '{'], /--request must be JSON/],
