@@ -54,6 +54,26 @@ const ask = () =>
       throw error;
     });
 
+type Answer = Awaited<ReturnType<typeof ask>>;
+
+/**
+ * Asks the vendor until `done` holds of its answer or the max age (and a margin) has passed;
+ * `meanwhile` sees each answer that did not end the wait.
+ */
+async function askUntil(
+  done: (answer: Answer) => boolean,
+  meanwhile: (answer: Answer) => void = () => {},
+): Promise<Answer> {
+  const started = Date.now();
+  let answer = await ask();
+  while (!done(answer) && Date.now() - started < (MAX_AGE_SECONDS + 3) * 1000) {
+    meanwhile(answer);
+    await new Promise((wait) => setTimeout(wait, 200));
+    answer = await ask();
+  }
+  return answer;
+}
+
 async function connect(credentials: Parameters<typeof pgConfig>[0]): Promise<pg.Client> {
   const client = new pg.Client({
     ...pgConfig(credentials, { ssl: { ca } }),
@@ -96,15 +116,14 @@ describe('revoking a compromised service on the local stack', () => {
       '--as-db-user',
       'admin',
     ]);
-    const revokedAt = Date.now();
-    let answer = await ask();
-    while (typeof answer !== 'string' && Date.now() - revokedAt < (MAX_AGE_SECONDS + 3) * 1000) {
-      // Still issued while the functions' last read serves. The stand-in keeps one password per
-      // login (Redshift keeps each issued one until it expires): the newest is the one held.
-      held = answer;
-      await new Promise((wait) => setTimeout(wait, 200));
-      answer = await ask();
-    }
+    const answer = await askUntil(
+      (next) => typeof next === 'string',
+      (issued) => {
+        // Still issued while the functions' last read serves. The stand-in keeps one password
+        // per login (Redshift keeps each issued one until it expires): the newest is the one held.
+        if (typeof issued !== 'string') held = issued;
+      },
+    );
 
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
@@ -128,12 +147,7 @@ describe('revoking a compromised service on the local stack', () => {
       '--as-db-user',
       'admin',
     ]);
-    const liftedAt = Date.now();
-    let again = await ask();
-    while (typeof again === 'string' && Date.now() - liftedAt < (MAX_AGE_SECONDS + 3) * 1000) {
-      await new Promise((wait) => setTimeout(wait, 200));
-      again = await ask();
-    }
+    const again = await askUntil((next) => typeof next !== 'string');
 
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain(`ALTER USER "etl_etl-loader" CONNECTION LIMIT UNLIMITED;`);

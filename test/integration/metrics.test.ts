@@ -110,6 +110,25 @@ describe('metrics counted from the audit lines', () => {
     });
   });
 
+  it('counts a revoked refusal as a denial, and unreadable revocations as an upstream error', () => {
+    const decision = (reason: string) =>
+      JSON.stringify({
+        message: 'Credential decision',
+        decision: 'denied',
+        reason,
+        function_name: 'f',
+      });
+
+    expect(
+      counted([
+        decision('revoked rv-20261205T101500Z-1a2b3c4d: key leaked'),
+        decision(
+          'UpstreamError: revocations unavailable (DynamoDB Query failed: ResourceNotFoundException)',
+        ),
+      ]),
+    ).toEqual({ 'CredentialsDenied Function=f': 1, 'UpstreamErrors Function=f': 1 });
+  });
+
   it('puts only fixed values in a metric: a count of 1 and the function name', () => {
     for (const filter of filters) {
       const [transformation] = filter.MetricTransformations;
