@@ -4,12 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { arnPatternProblem } from '../functions/domain/arn-like.js';
-import type { AllowRule } from '../functions/domain/policy/model.js';
-import { parsePolicy, parsePolicyText } from '../functions/domain/policy/text.js';
+import { PolicyError } from '../functions/domain/errors.js';
+import { policyFromDocument } from '../functions/domain/policy/compile.js';
+import type { AllowRule, Policy } from '../functions/domain/policy/model.js';
+import { parsePolicyText } from '../functions/domain/policy/text.js';
 import {
-  type Revocation,
   type RevocationValue,
   RevocationValueSchema,
+  revocationValue,
 } from '../functions/domain/revocations.js';
 import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { runOnTarget } from './revoke/data-api.js';
@@ -88,7 +90,13 @@ async function run(argv: string[]): Promise<number> {
       const now = new Date();
       const revocations = await store.list();
       if (values.json) {
-        console.log(JSON.stringify(Object.fromEntries(revocations.map(asStored)), null, 2));
+        console.log(
+          JSON.stringify(
+            Object.fromEntries(revocations.map((one) => [one.id, revocationValue(one)])),
+            null,
+            2,
+          ),
+        );
         return 0;
       }
       for (const revocation of revocations) console.log(describeRevocation(revocation, now));
@@ -175,29 +183,22 @@ async function add(values: Values, store: ReturnType<typeof revocationStore>): P
   return runEverywhere(impact.sessions, endSessionsSql, values['as-db-user']);
 }
 
-/** A revocation as its item's `value` holds it, keyed by its id. */
-function asStored({ id, reason, by, at, until, scope }: Revocation): [string, RevocationValue] {
-  const { kind: _, ...named } = scope;
-  return [
-    id,
-    {
-      reason,
-      by,
-      at: at.toISOString(),
-      ...(until !== undefined && { until: until.toISOString() }),
-      ...named,
-    },
-  ];
-}
-
 /** What a revocation matches in the policy file (read with the functions' own code). */
 function impactIn(file: string, scope: Parameters<typeof revocationImpact>[2]) {
   if (!existsSync(file)) throw new UsageError(`no such policy file: ${file} (--policy FILE)`);
-  const text = readFileSync(file, 'utf8');
-  const policy = parsePolicy(text, file);
-  const parsed = parsePolicyText(text, file);
-  const rules =
-    'document' in parsed ? (parsed.document as { rules?: { principals?: string[] }[] }).rules : [];
+  // Parsed once: the compiled policy decides, the document has each rule's principal patterns.
+  const parsed = parsePolicyText(readFileSync(file, 'utf8'), file);
+  let policy: Policy;
+  try {
+    if ('problem' in parsed) throw new PolicyError(file, parsed.problem.problems);
+    policy = policyFromDocument(parsed.document, file);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    throw new UsageError(
+      `${file} does not load (npm run policy -- check ${file}): ${error.problems.map(({ field, problem }) => `${field}: ${problem}`).join('; ')}`,
+    );
+  }
+  const { rules } = parsed.document as { rules?: { principals?: string[] }[] };
   const principalsOf = (rule: AllowRule) => rules?.[rule.index]?.principals ?? [];
   return revocationImpact(policy, principalsOf, scope);
 }

@@ -29,10 +29,10 @@ export function dynamoDbRevocationList(
   now: () => number = Date.now,
 ): RevocationList {
   let last: { readonly revocations: readonly Revocation[]; readonly readAt: number } | undefined;
-  const age = () => (last === undefined ? Number.POSITIVE_INFINITY : now() - last.readAt);
+  const ageMs = (read: { readonly readAt: number }) => now() - read.readAt;
   return {
     async current(deadline?: Deadline) {
-      if (last !== undefined && age() < reading.maxAgeSeconds * 1000) return last.revocations;
+      if (last !== undefined && ageMs(last) < reading.maxAgeSeconds * 1000) return last.revocations;
       let values: Record<string, unknown> | undefined;
       try {
         values = await beforeDeadline(
@@ -43,7 +43,9 @@ export function dynamoDbRevocationList(
           deadline,
         );
       } catch (error) {
-        if (last !== undefined && age() <= reading.staleSeconds * 1000) return last.revocations;
+        if (last !== undefined && ageMs(last) <= reading.staleSeconds * 1000) {
+          return last.revocations;
+        }
         throw new UpstreamError(REVOCATIONS_UNAVAILABLE, {
           cause: error,
           detail: `DynamoDB Query failed: ${errorName(error)}`,

@@ -82,14 +82,17 @@ function revocationList({ revocations }: Settings): RevocationList {
   };
 }
 
+/** A failure as a cold-start warning names it. */
+const reasonOf = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
 /** How long a cold start waits for the target lookups before it serves anyway. */
 export const PRIME_BUDGET_MS = 2_000;
 
 /**
  * During the cold start, reads the revocations and looks up every target a rule names (endpoint
  * and admin user, through AssumeRole where the target says so), which also opens the connection
- * to Redshift that the
- * first request's GetClusterCredentials then reuses. The lookups are cached, so the first caller
+ * to Redshift that the first request's GetClusterCredentials then reuses. The lookups are cached, so the first caller
  * does not wait for them. A failed lookup is logged and not cached: the first request that needs
  * the target looks it up again and answers as it would have. Lookups still running after
  * PRIME_BUDGET_MS go on, and a request for that target joins them.
@@ -102,7 +105,7 @@ async function primeLookups({ policy, targets, revocations }: VendingDependencie
       logger.warn(
         'Reading the revocations at cold start failed; the first request will try again',
         {
-          reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          reason: reasonOf(error),
         },
       ),
   );
@@ -115,7 +118,7 @@ async function primeLookups({ policy, targets, revocations }: VendingDependencie
       (error: unknown) =>
         logger.warn('Target lookup at cold start failed; the first request will try again', {
           target: target.name,
-          reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          reason: reasonOf(error),
         }),
     ),
   );

@@ -118,6 +118,18 @@ export function revocationFrom(id: string, value: RevocationValue): Revocation {
   };
 }
 
+/** The JSON an item's `value` holds for a revocation: what `revocationFrom` reads back. */
+export function revocationValue({ reason, by, at, until, scope }: Revocation): RevocationValue {
+  const { kind: _, ...named } = scope;
+  return {
+    reason,
+    by,
+    at: at.toISOString(),
+    ...(until !== undefined && { until: until.toISOString() }),
+    ...named,
+  };
+}
+
 /** Whether a revocation still applies at `now`. */
 export const inForce = (revocation: Revocation, now: Date): boolean =>
   revocation.until === undefined || revocation.until.getTime() > now.getTime();

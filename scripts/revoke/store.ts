@@ -13,6 +13,7 @@ import {
   REVOCATIONS_SOURCE,
   type Revocation,
   type RevocationValue,
+  revocationFrom,
 } from '../../functions/domain/revocations.js';
 
 /**
@@ -46,7 +47,7 @@ export function revocationStore(dynamodb: DynamoDBClient, table: string): Revoca
               ConditionExpression: 'attribute_not_exists(sk)',
             }),
           );
-          return readOne(id, JSON.stringify(value));
+          return revocationFrom(id, value);
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Grant } from '#domain/authorize.js';
 import { PolicyError } from '#domain/errors.js';
 import { principalFromArn } from '#domain/identity.js';
-import { parseRevocations, revocationOf, revokedReason } from '#domain/revocations.js';
+import {
+  parseRevocations,
+  revocationFrom,
+  revocationOf,
+  revocationValue,
+  revokedReason,
+} from '#domain/revocations.js';
 import type { Target } from '#domain/targets.js';
 import { revocation } from '#support/fakes.js';
 
@@ -50,6 +56,27 @@ describe('parseRevocations', () => {
       scope: { kind: 'dbUser', dbUser: 'etl_etl-loader', target: 'analytics' },
     });
     expect(three?.scope).toEqual({ kind: 'rule', rule: 'etl-roles' });
+  });
+
+  it('writes back exactly the JSON it reads, for every scope', () => {
+    const [one, two] = parseRevocations({
+      a: value({
+        dbUser: 'etl_etl-loader',
+        target: 'analytics',
+        until: '2026-12-05T12:00:00.000Z',
+      }),
+      b: value({ principal: 'arn:aws:iam::123456789012:role/etl-*' }),
+    });
+
+    for (const revocation of [one, two]) {
+      if (revocation === undefined) throw new Error('not read');
+      expect(revocationFrom(revocation.id, revocationValue(revocation))).toEqual(revocation);
+    }
+    expect(revocationValue(one ?? revocation('x', { kind: 'rule', rule: 'r' }))).toEqual(
+      JSON.parse(
+        value({ dbUser: 'etl_etl-loader', target: 'analytics', until: '2026-12-05T12:00:00.000Z' }),
+      ),
+    );
   });
 
   it('refuses a malformed item as a PolicyError naming it and what is wrong', () => {
