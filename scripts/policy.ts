@@ -9,6 +9,7 @@ import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { deploymentGrants } from './policy/config-env.js';
+import { defaultHead, InputError, runDiff } from './policy/diff-command.js';
 import { describeExplanation, explain } from './policy/explain.js';
 
 /**
@@ -28,7 +29,12 @@ const USAGE = `usage: npm run policy -- <command> [options] [FILE]   (FILE defau
       e.g. npm run policy -- explain --principal arn:aws:sts::123456789012:assumed-role/etl-loader/run-1 --request '{"durationSeconds":1800}'
   test [FILE] [--cases CASES]
       runs the cases (default: policy.test.yaml beside FILE); exit 0 all pass, 1 any fails
-      e.g. npm run policy -- test`;
+      e.g. npm run policy -- test
+  diff BASE [HEAD] [--principals FILE] [--cases CASES] [--json] [--fail-on gained]
+      who gains, loses or changes which login between two versions: each a file or git's
+      REF:PATH (HEAD default: the working file BASE names); exit 0 no change, 1 some change
+      (--fail-on gained: only a gain), 2 an invalid version
+      e.g. npm run policy -- diff main:${DEFAULT_POLICY}`;
 
 class UsageError extends Error {}
 
@@ -70,6 +76,32 @@ function readRevocations(file: string) {
   }
 }
 
+/** `policy diff BASE [HEAD]`: see runDiff. */
+function diff(
+  versions: string[],
+  values: { principals?: string; cases?: string; json: boolean; 'fail-on'?: string },
+): number {
+  const [base, head = base && defaultHead(base, DEFAULT_POLICY), ...extra] = versions;
+  if (base === undefined || head === undefined) throw new UsageError('diff needs BASE');
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const failOn = values['fail-on'] ?? 'any';
+  if (failOn !== 'any' && failOn !== 'gained') {
+    throw new UsageError(`--fail-on takes gained or any, not ${failOn}`);
+  }
+  const named = (file: string | undefined) => file && { label: file, text: readFile(file) };
+  const { output, errors, code } = runDiff({
+    base,
+    head,
+    ...(values.principals !== undefined && { principals: named(values.principals) || undefined }),
+    ...(values.cases !== undefined && { cases: named(values.cases) || undefined }),
+    json: values.json,
+    failOn,
+  });
+  if (errors) console.error(errors);
+  if (output) console.log(output);
+  return code;
+}
+
 function run(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -82,6 +114,8 @@ function run(argv: string[]): number {
       cases: { type: 'string' },
       revocations: { type: 'string' },
       'config-env': { type: 'string' },
+      principals: { type: 'string' },
+      'fail-on': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -90,6 +124,7 @@ function run(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'diff') return diff(positionals.slice(1), values);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
   switch (command) {
@@ -143,6 +178,9 @@ try {
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
     console.error(`policy: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof InputError) {
+    console.error(`policy: ${error.message}`);
     process.exitCode = 2;
   } else if (error instanceof Error && /^.+\.ya?ml: /.test(error.message)) {
     console.error(`policy: ${error.message}`);

@@ -1,6 +1,6 @@
 import { type Decision, decide } from '../../functions/domain/decide.js';
 import { principalFromStateMachineArn } from '../../functions/domain/execution.js';
-import { principalFromArn } from '../../functions/domain/identity.js';
+import { type Principal, principalFromArn } from '../../functions/domain/identity.js';
 import type { Policy } from '../../functions/domain/policy/model.js';
 import {
   type Revocation,
@@ -26,6 +26,15 @@ export interface Explanation {
 }
 
 /**
+ * The caller an ARN names, as the functions see it: a state machine ARN as the Step Functions
+ * task sees its caller, anything else as API Gateway's verified caller.
+ */
+export function principalOf(arn: string): Principal {
+  const stateMachine = principalFromStateMachineArn(arn);
+  return stateMachine.kind === 'state-machine' ? stateMachine : principalFromArn(arn);
+}
+
+/**
  * The decision for `principalArn` and `request`, as the function would make it: a state machine
  * ARN as the Step Functions task sees its caller, anything else as API Gateway's verified caller;
  * refused, as the functions refuse it, when one of `revocations` in force at `now` covers it.
@@ -37,9 +46,7 @@ export function explain(
   revocations: readonly Revocation[] = [],
   now = new Date(),
 ): Explanation {
-  const stateMachine = principalFromStateMachineArn(principalArn);
-  const principal =
-    stateMachine.kind === 'state-machine' ? stateMachine : principalFromArn(principalArn);
+  const principal = principalOf(principalArn);
   const matched = policy.ruleFor(principal);
   const decision = decide(policy, principal, request);
   const base = {

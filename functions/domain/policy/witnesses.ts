@@ -1,0 +1,112 @@
+import { principalFromStateMachineArn } from '../execution.js';
+import { principalFromArn } from '../identity.js';
+import { SEARCH_LIMIT } from './decided.js';
+import { PRINCIPAL_KINDS } from './principal-skeletons.js';
+import { alphabetFor, PrincipalAutomaton } from './principal-space.js';
+
+/**
+ * Example principals for comparing two sets of patterns: one ARN for every combination of
+ * patterns that some principal matches together (a region of the principal space where every
+ * principal is matched by the same patterns, so decided by the same rule in each version), found
+ * by reading every principal at once through the pattern automata of principal-space.ts. Each
+ * pattern that matches anything is in some region, so each pattern gets an example too.
+ */
+export interface Witnesses {
+  readonly arns: readonly string[];
+  /** False when a search gave up at its limit: some region may have no example. */
+  readonly complete: boolean;
+}
+
+const WILDCARD = /[*?]/;
+
+/** An example ARN of each region the patterns cut the principals into; `texts` add characters. */
+export function regionWitnesses(
+  patterns: readonly string[],
+  texts: readonly string[] = [],
+): Witnesses {
+  const unique = [...new Set(patterns)];
+  const alphabet = alphabetFor([...unique, ...texts]);
+  const arns: string[] = [];
+  let complete = true;
+  for (const kind of PRINCIPAL_KINDS) {
+    const automaton = new PrincipalAutomaton(kind, unique, alphabet);
+    const reached = automaton.explore([automaton.start], SEARCH_LIMIT);
+    if (reached.size > SEARCH_LIMIT) complete = false;
+    const regions = new Set<string>();
+    for (const state of reached.keys()) {
+      if (!automaton.complete(state)) continue;
+      const region = automaton
+        .matches(state)
+        .map((matched) => (matched ? '1' : '0'))
+        .join('');
+      if (regions.has(region)) continue;
+      regions.add(region);
+      arns.push(readable(automaton, PrincipalAutomaton.pathTo(reached, state), region));
+    }
+  }
+  // A principal no wildcard can describe (an account root, a federated user) is matched only by
+  // a pattern naming it exactly: that pattern is its example.
+  for (const pattern of unique) {
+    if (pattern === '*' || WILDCARD.test(pattern)) continue;
+    const principal = principalFromStateMachineArn(pattern);
+    if (principal.kind === 'other' && principalFromArn(pattern).kind === 'other') {
+      arns.push(pattern);
+    }
+  }
+  return { arns, complete };
+}
+
+/** The region (which patterns match) of a whole ARN, or undefined when it is not one. */
+function regionOf(automaton: PrincipalAutomaton, arn: string): string | undefined {
+  let state = automaton.start;
+  for (const char of arn) {
+    state = automaton.next(state, char);
+    if (state === -1) return undefined;
+  }
+  if (!automaton.complete(state)) return undefined;
+  return automaton
+    .matches(state)
+    .map((matched) => (matched ? '1' : '0'))
+    .join('');
+}
+
+/**
+ * The shortest ARN of a region reads like `…:assumed-role/etl-/aa`; a reviewer reads
+ * `…:assumed-role/etl-example/example`. Each part is given a readable name where the ARN stays
+ * in its region.
+ */
+function readable(automaton: PrincipalAutomaton, arn: string, region: string): string {
+  const filler = automaton.alphabet[0] ?? 'a';
+  const rewrites: ((part: string, i: number) => string)[] = [
+    (part, i) => (i === 3 && /^[a-z]$/.test(part) ? 'us-east-1' : part),
+    (part, i) => (i === 4 && /^0{12}$/.test(part) ? '111122223333' : part),
+    (part) => part.replace(new RegExp(`(^|[-_/:])${filler}+(?=$|/)`, 'g'), '$1example'),
+    (part) => part.replace(/([-_])(?=$|\/)/g, '$1example'),
+  ];
+  let best = arn;
+  for (const rewrite of rewrites) {
+    const parts = best.split(':');
+    const candidate = parts.map((part, i) => (i >= 3 ? rewrite(part, i) : part)).join(':');
+    if (candidate !== best && regionOf(automaton, candidate) === region) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * Principals like `arn` whose names differ in one place: one more character at each position of
+ * its names. Two templates that render the same name for one principal (`${roleName}` and
+ * `${sessionName}` when both are `a`) render different names for most of these.
+ */
+export function variantsOf(arn: string, chars: readonly string[] = ['x', '7', '=']): string[] {
+  const resource =
+    /^(arn:[^:]*:[^:]*:[^:]*:[^:]*:(?:user\/|assumed-role\/|stateMachine:))(.+)$/.exec(arn);
+  if (!resource) return [];
+  const [, prefix = '', names = ''] = resource;
+  const variants: string[] = [];
+  for (let at = 0; at <= names.length; at += 1) {
+    for (const char of chars) {
+      variants.push(`${prefix}${names.slice(0, at)}${char}${names.slice(at)}`);
+    }
+  }
+  return variants;
+}

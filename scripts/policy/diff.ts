@@ -1,0 +1,154 @@
+import type { Policy } from '../../functions/domain/policy/model.js';
+import { regionWitnesses, variantsOf } from '../../functions/domain/policy/witnesses.js';
+import { type Access, accessOf, type Names } from './access.js';
+import { type Aspect, type Category, categoryOf, compareAccess } from './changes.js';
+import { protectedNameWitnesses } from './protected-witnesses.js';
+
+/**
+ * `policy diff`: the decisions of two versions of the policy for the same callers and requests,
+ * and who gains, loses or only changes which login. The callers are the reviewer's (cases,
+ * `--principals`) and examples the patterns' automata find, enough that any change of who is
+ * decided by which rule is seen.
+ */
+
+/** One version of the policy: where it came from, its text and what it compiles to. */
+export interface Version {
+  readonly label: string;
+  readonly policy: Policy;
+  /** Every principal pattern its rules name, in order. */
+  readonly patterns: readonly string[];
+  /** Its dbUser templates (their characters matter to the examples). */
+  readonly templates: readonly string[];
+  /** The line of a field (`rules[2].dbGroups`), where known. */
+  readonly lineOf: (field: string) => number | undefined;
+}
+
+/** Where a caller to compare comes from. */
+export type Origin = 'case' | 'principals' | 'example';
+
+export interface Probe {
+  readonly principal: string;
+  /** The request, as a JSON object; undefined for none (every target, every group, longest). */
+  readonly request?: Readonly<Record<string, unknown>>;
+  readonly origin: Origin;
+}
+
+/** An aspect of a change, with the rule and line of each version that made it. */
+export interface LocatedAspect extends Aspect {
+  readonly base?: { readonly rule: string; readonly line?: number };
+  readonly head?: { readonly rule: string; readonly line?: number };
+}
+
+export interface Change {
+  readonly principal: string;
+  readonly request?: Readonly<Record<string, unknown>>;
+  readonly origin: Origin;
+  readonly category: Category;
+  readonly before: Access;
+  readonly after: Access;
+  readonly aspects: readonly LocatedAspect[];
+  /** Further example callers with the very same change (examples only). */
+  readonly alike: string[];
+}
+
+export interface Diff {
+  readonly changes: readonly Change[];
+  /** How many callers were compared, by origin. */
+  readonly compared: Readonly<Record<Origin, number>>;
+  /** False when the example search stopped at its limit somewhere: a region may be unseen. */
+  readonly complete: boolean;
+}
+
+/** The line in `version` of the field that made an aspect, under the rule that decided. */
+function locate(version: Version, rule: string | undefined, field: string) {
+  if (rule === undefined) return undefined;
+  const index = version.policy.rules.find((each) => each.name === rule)?.index;
+  const path = /^(targets\.|protectedDbUsers)/.test(field) ? field : `rules[${index}].${field}`;
+  const line = index === undefined && path.startsWith('rules') ? undefined : version.lineOf(path);
+  return { rule, ...(line !== undefined && { line }) };
+}
+
+/** Every target and database either version names. */
+function namesOf(base: Version, head: Version): Names {
+  const policies = [base.policy, head.policy];
+  const targets = policies.flatMap((policy) => [...policy.targets.values()]);
+  const databases = [
+    ...targets.map((target) => target.database),
+    ...policies.flatMap((policy) =>
+      policy.rules.flatMap((rule) => (rule.effect === 'allow' ? (rule.databases ?? []) : [])),
+    ),
+  ];
+  return {
+    targets: [...new Set(targets.map((target) => target.name))],
+    databases: [...new Set(databases)],
+  };
+}
+
+/** Example callers: one for each region the two versions' patterns cut the principals into. */
+export function examples(base: Version, head: Version): { arns: string[]; complete: boolean } {
+  const witnesses = regionWitnesses(
+    [...base.patterns, ...head.patterns],
+    [...base.templates, ...head.templates],
+  );
+  const arns = new Set<string>(witnesses.arns);
+  for (const arn of witnesses.arns) for (const variant of variantsOf(arn)) arns.add(variant);
+  for (const arn of protectedNameWitnesses(base, head, witnesses.arns)) arns.add(arn);
+  return { arns: [...arns], complete: witnesses.complete };
+}
+
+/** Compares the two versions for each probe, then for each example the patterns yield. */
+export function diffPolicies(base: Version, head: Version, given: readonly Probe[]): Diff {
+  const names = namesOf(base, head);
+  const requests = [
+    undefined,
+    ...new Map(
+      given.flatMap(({ request }) => (request ? [[JSON.stringify(request), request]] : [])),
+    ).values(),
+  ];
+  const found = examples(base, head);
+  const probes = [
+    ...given,
+    ...found.arns.flatMap((principal) =>
+      requests.map((request) => ({ principal, origin: 'example' as const, request })),
+    ),
+  ];
+  const seen = new Set<string>();
+  const byKey = new Map<string, Change>();
+  const changes: Change[] = [];
+  const compared: Record<Origin, number> = { case: 0, principals: 0, example: 0 };
+  for (const probe of probes) {
+    const id = JSON.stringify([probe.principal, probe.request ?? null]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    compared[probe.origin] += 1;
+    const before = accessOf(base.policy, probe.principal, probe.request, names);
+    const after = accessOf(head.policy, probe.principal, probe.request, names);
+    const aspects = compareAccess(before, after);
+    const category = categoryOf(aspects);
+    if (category === undefined) continue;
+    // Examples alike in what changes are one entry, whatever the request.
+    const key = JSON.stringify(aspects.map((aspect) => aspect.key));
+    const same = byKey.get(key);
+    if (same !== undefined && probe.origin === 'example') {
+      same.alike.push(probe.principal);
+      continue;
+    }
+    const change: Change = {
+      principal: probe.principal,
+      ...(probe.request !== undefined && { request: probe.request }),
+      origin: probe.origin,
+      category,
+      before,
+      after,
+      aspects: aspects.map((aspect) => {
+        const was = locate(base, before.rule, aspect.field);
+        const now = locate(head, after.rule, aspect.field);
+        return { ...aspect, ...(was && { base: was }), ...(now && { head: now }) };
+      }),
+      alike: [],
+    };
+    if (!byKey.has(key)) byKey.set(key, change);
+    changes.push(change);
+  }
+  return { changes, compared, complete: found.complete };
+}
