@@ -9,7 +9,7 @@ import { principalOf } from './explain.js';
  * is given the names that render it.
  */
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The values of a template's variables that render `name`, if any (one way to split it). */
 function valuesRendering(
@@ -21,7 +21,7 @@ function valuesRendering(
     .split(/(\$\{[^}]*\})/)
     .map((piece) => {
       const variable = /^\$\{([^}]*)\}$/.exec(piece)?.[1];
-      if (variable === undefined) return escape(piece.toLowerCase());
+      if (variable === undefined) return literal(piece.toLowerCase());
       variables.push(variable as TemplateVariable);
       return '(.+?)';
     })

@@ -140,7 +140,7 @@ function applied(document: PolicyDocument, change: Edit): PolicyDocument {
       if (next.rules.length > 1) next.rules.splice(at, 1);
       break;
     case 'move':
-      if (rule) next.rules.splice(at, 1), next.rules.push(rule);
+      if (rule) next.rules.push(...next.rules.splice(at, 1));
       break;
     case 'template':
       if (rule?.dbUser !== undefined && !rule.trustSessionName) rule.dbUser = change.dbUser;
