@@ -35,7 +35,7 @@ function describeChange(change: Change): string[] {
     change.request && `request ${JSON.stringify(change.request)}`,
     change.origin === 'case' && 'from the cases',
     change.origin === 'example' && 'example of the patterns',
-    change.alike.length > 0 && `${change.alike.length} more alike`,
+    change.alike.length > 0 && `${change.alike.length} more examples alike`,
   ].filter(Boolean);
   return [
     `  ${change.principal}${notes.length > 0 ? `  (${notes.join('; ')})` : ''}`,

@@ -68,9 +68,7 @@ describe('policy diff, from examples of the patterns alone', () => {
     const head = { label: 'head.yaml', text: '' };
     head.text = `version: 1\n${TARGETS.replace('examplecluster', 'payroll-dwh')}${base}`;
 
-    const changes = [
-      ...diffPolicies(version('base.yaml', base), versionOf(head), []).changes,
-    ];
+    const changes = [...diffPolicies(version('base.yaml', base), versionOf(head), []).changes];
 
     expect(changes).toHaveLength(1);
     expect(changes[0]?.category).toBe('gained');
