@@ -33,6 +33,19 @@ export function describeIssued(access: Access): string {
   return `db user ${access.dbUser}, groups ${list(access.dbGroups)}, ${targets}, up to ${access.maxDurationSeconds} s`;
 }
 
+/** The field of the policy a refusal's reason is about: what to show a reviewer. */
+function fieldOfDenial(reason = ''): string {
+  if (reason === PROTECTED_USER) return 'protectedDbUsers';
+  const fields: [RegExp, string][] = [
+    [/^(rendered dbUser|dbUser template)/, 'dbUser'],
+    [/^target "/, 'targets'],
+    [/^database "/, 'databases'],
+    [/^group "/, 'dbGroups'],
+    [/^durationSeconds /, 'maxDurationSeconds'],
+  ];
+  return fields.find(([pattern]) => pattern.test(reason))?.[1] ?? 'principals';
+}
+
 const added = <T>(from: readonly T[], to: readonly T[]) =>
   to.filter((each) => !from.includes(each));
 
@@ -54,8 +67,8 @@ export function compareAccess(before: Access, after: Access): Aspect[] {
       {
         category: 'lost',
         text: `denied: ${after.reason}`,
-        field: after.reason === PROTECTED_USER ? 'protectedDbUsers' : 'principals',
-        key: `denied:${before.rule}:${after.rule}:${after.reason === PROTECTED_USER ? 'protected' : after.code}`,
+        field: fieldOfDenial(after.reason),
+        key: `denied:${before.rule}:${after.rule}:${fieldOfDenial(after.reason)}:${after.code}`,
       },
     ];
   }

@@ -69,7 +69,7 @@ export function versionOf(source: Source): Version {
   return {
     label: source.label,
     policy,
-    patterns: rules.flatMap((rule) => strings(rule.principals)),
+    patterns: rules.map((rule) => strings(rule.principals)),
     templates: rules.flatMap((rule) => strings([rule.dbUser])),
     lineOf: lineLocator(source.text),
   };

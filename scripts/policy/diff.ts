@@ -1,7 +1,9 @@
+import { compileArnLike } from '../../functions/domain/arn-like.js';
 import type { Policy } from '../../functions/domain/policy/model.js';
 import { regionWitnesses, variantsOf } from '../../functions/domain/policy/witnesses.js';
 import { type Access, accessOf, type Names } from './access.js';
 import { type Aspect, type Category, categoryOf, compareAccess } from './changes.js';
+import { principalOf } from './explain.js';
 import { protectedNameWitnesses } from './protected-witnesses.js';
 
 /**
@@ -15,8 +17,8 @@ import { protectedNameWitnesses } from './protected-witnesses.js';
 export interface Version {
   readonly label: string;
   readonly policy: Policy;
-  /** Every principal pattern its rules name, in order. */
-  readonly patterns: readonly string[];
+  /** The principal patterns of each rule, in order. */
+  readonly patterns: readonly (readonly string[])[];
   /** Its dbUser templates (their characters matter to the examples). */
   readonly templates: readonly string[];
   /** The line of a field (`rules[2].dbGroups`), where known. */
@@ -59,11 +61,22 @@ export interface Diff {
   readonly complete: boolean;
 }
 
-/** The line in `version` of the field that made an aspect, under the rule that decided. */
-function locate(version: Version, rule: string | undefined, field: string) {
+/**
+ * The line in `version` of the field that made an aspect, under the rule that decided: for the
+ * rule's principals, the pattern that matches the caller.
+ */
+function locate(version: Version, rule: string | undefined, field: string, principal: string) {
   if (rule === undefined) return undefined;
   const index = version.policy.rules.find((each) => each.name === rule)?.index;
-  const path = /^(targets\.|protectedDbUsers)/.test(field) ? field : `rules[${index}].${field}`;
+  let path = /^(targets\.|protectedDbUsers)/.test(field) ? field : `rules[${index}].${field}`;
+  if (field === 'principals' && index !== undefined) {
+    const { matchArns } = principalOf(principal);
+    const matching = (version.patterns[index] ?? []).findIndex((pattern) => {
+      const matches = compileArnLike(pattern);
+      return matchArns.some((arn) => matches(arn));
+    });
+    if (matching !== -1) path = `${path}[${matching}]`;
+  }
   const line = index === undefined && path.startsWith('rules') ? undefined : version.lineOf(path);
   return { rule, ...(line !== undefined && { line }) };
 }
@@ -86,10 +99,10 @@ function namesOf(base: Version, head: Version): Names {
 
 /** Example callers: one for each region the two versions' patterns cut the principals into. */
 export function examples(base: Version, head: Version): { arns: string[]; complete: boolean } {
-  const witnesses = regionWitnesses(
-    [...base.patterns, ...head.patterns],
-    [...base.templates, ...head.templates],
-  );
+  const witnesses = regionWitnesses([...base.patterns, ...head.patterns].flat(), [
+    ...base.templates,
+    ...head.templates,
+  ]);
   const arns = new Set<string>(witnesses.arns);
   for (const arn of witnesses.arns) for (const variant of variantsOf(arn)) arns.add(variant);
   for (const arn of protectedNameWitnesses(base, head, witnesses.arns)) arns.add(arn);
@@ -141,8 +154,8 @@ export function diffPolicies(base: Version, head: Version, given: readonly Probe
       before,
       after,
       aspects: aspects.map((aspect) => {
-        const was = locate(base, before.rule, aspect.field);
-        const now = locate(head, after.rule, aspect.field);
+        const was = locate(base, before.rule, aspect.field, probe.principal);
+        const now = locate(head, after.rule, aspect.field, probe.principal);
         return { ...aspect, ...(was && { base: was }), ...(now && { head: now }) };
       }),
       alike: [],
