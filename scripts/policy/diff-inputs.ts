@@ -31,7 +31,7 @@ function gitShow(spec: string): { text: string } | { error: string } {
 
 /**
  * Reads one version: a file when one by that name exists, otherwise git's `REF:PATH` (the path
- * from the repository's top, or `./` for the current folder), e.g. `main:layers/policy/policy/policy.yaml`.
+ * from the repository's top, or `./` for the current folder), e.g. `main:policy/policy.yaml`.
  */
 export function readSource(spec: string): Source {
   if (existsSync(spec)) {

@@ -55,7 +55,7 @@ describe('the deployable policy', () => {
     expect(readers).toEqual([]);
   });
 
-  it('passes its own checks when it names another account and cluster', () => {
+  it('passes its own checks, and compared with itself changes nothing, when it names another account and cluster', () => {
     const copy = mkdtempSync(join(tmpdir(), 'deployer-policy-'));
     cpSync(POLICY_FOLDER, copy, { recursive: true });
     for (const name of ['policy.yaml', 'policy.test.yaml']) {
@@ -71,10 +71,15 @@ describe('the deployable policy', () => {
 
     const checked = policyCommand(['check', '--strict', policyFile]);
     const tested = policyCommand(['test', policyFile]);
+    const compared = policyCommand(['diff', policyFile, policyFile]);
 
     expect(readFileSync(policyFile, 'utf8')).toContain('prod-dwh');
     expect(checked.status, checked.stdout + checked.stderr).toBe(0);
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
     expect(tested.stdout).toMatch(/[1-9]\d* passed, 0 failed/);
+    // Compared with itself, with its cases, it changes no decision.
+    expect(compared.status, compared.stdout + compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/compared \d+ callers: [1-9]\d* from the cases/);
+    expect(compared.stdout.trim().split('\n').at(-1)).toBe('0 gained, 0 lost, 0 changed');
   });
 });
