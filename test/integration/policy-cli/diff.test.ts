@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -211,5 +211,17 @@ describe('npm run policy -- diff --principals', () => {
     expect(stderr.trim()).toBe(
       `policy: ${wrong}: expected the JSON of aws iam list-roles ("Roles") or list-users ("Users")`,
     );
+  });
+});
+
+describe('the policy change shown in Reviewing a policy change', () => {
+  it('prints what the page shows', () => {
+    const page = readFileSync('docs/reviewing-policy-changes.md', 'utf8');
+    const shown = /```console\n\$ npm run --silent policy -- (diff .+)\n([\s\S]*?)```/.exec(page);
+
+    const { code, stdout } = policy(shown?.[1]?.split(' ') ?? []);
+
+    expect(code).toBe(1);
+    expect(stdout).toBe(shown?.[2]);
   });
 });
