@@ -9,7 +9,8 @@ import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { deploymentGrants } from './policy/config-env.js';
-import { defaultHead, InputError, runDiff } from './policy/diff-command.js';
+import { defaultHead, runDiff } from './policy/diff-command.js';
+import { InputError } from './policy/diff-inputs.js';
 import { describeExplanation, explain } from './policy/explain.js';
 
 /**
@@ -81,19 +82,20 @@ function diff(
   versions: string[],
   values: { principals?: string; cases?: string; json: boolean; 'fail-on'?: string },
 ): number {
-  const [base, head = base && defaultHead(base, DEFAULT_POLICY), ...extra] = versions;
-  if (base === undefined || head === undefined) throw new UsageError('diff needs BASE');
+  const [base, given, ...extra] = versions;
+  if (base === undefined) throw new UsageError('diff needs BASE');
+  const head = given ?? defaultHead(base, DEFAULT_POLICY);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const failOn = values['fail-on'] ?? 'any';
   if (failOn !== 'any' && failOn !== 'gained') {
     throw new UsageError(`--fail-on takes gained or any, not ${failOn}`);
   }
-  const named = (file: string | undefined) => file && { label: file, text: readFile(file) };
+  const named = (file: string) => ({ label: file, text: readFile(file) });
   const { output, errors, code } = runDiff({
     base,
     head,
-    ...(values.principals !== undefined && { principals: named(values.principals) || undefined }),
-    ...(values.cases !== undefined && { cases: named(values.cases) || undefined }),
+    ...(values.principals !== undefined && { principals: named(values.principals) }),
+    ...(values.cases !== undefined && { cases: named(values.cases) }),
     json: values.json,
     failOn,
   });

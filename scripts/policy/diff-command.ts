@@ -2,7 +2,6 @@ import { readCases } from './cases.js';
 import { check } from './check.js';
 import { diffPolicies, type Probe } from './diff.js';
 import {
-  InputError,
   probesOfCases,
   readPrincipals,
   readSource,
@@ -34,7 +33,7 @@ export function defaultHead(base: string, fallback: string): string {
  * (with `failOn: 'gained'`, only when some caller gains).
  */
 export function runDiff(options: DiffOptions): { output: string; errors: string; code: number } {
-  const sources: Source[] = [readSource(options.base), readSource(options.head)];
+  const sources: [Source, Source] = [readSource(options.base), readSource(options.head)];
   const problems = sources.flatMap((source) => {
     const review = check(source.label, source.text, false);
     return review.code === 0 ? [] : [review.output];
@@ -46,10 +45,7 @@ export function runDiff(options: DiffOptions): { output: string; errors: string;
       code: 2,
     };
   }
-  const [base, head] = sources.map(versionOf) as [
-    ReturnType<typeof versionOf>,
-    ReturnType<typeof versionOf>,
-  ];
+  const [base, head] = [versionOf(sources[0]), versionOf(sources[1])];
   const casesFiles = new Map<string, string>();
   for (const cases of [...sources.map((source) => source.cases), options.cases]) {
     if (cases && !casesFiles.has(cases.label)) casesFiles.set(cases.label, cases.text);
@@ -74,5 +70,3 @@ export function runDiff(options: DiffOptions): { output: string; errors: string;
     code: changed ? 1 : 0,
   };
 }
-
-export { InputError };

@@ -2,6 +2,7 @@ import { compileArnLike } from '../../functions/domain/arn-like.js';
 import type { Policy } from '../../functions/domain/policy/model.js';
 import { regionWitnesses, variantsOf } from '../../functions/domain/policy/witnesses.js';
 import { type Access, accessOf, type Names } from './access.js';
+import { relevantPatterns } from './changed-rules.js';
 import { type Aspect, type Category, categoryOf, compareAccess } from './changes.js';
 import { principalOf } from './explain.js';
 import { protectedNameWitnesses } from './protected-witnesses.js';
@@ -97,16 +98,24 @@ function namesOf(base: Version, head: Version): Names {
   };
 }
 
-/** Example callers: one for each region the two versions' patterns cut the principals into. */
+/**
+ * Example callers: one for every pattern either version names, and one for every region the
+ * patterns a change can reach cut the principals into (relevantPatterns), each of those with
+ * variants and with the names a template renders as a protected user.
+ */
 export function examples(base: Version, head: Version): { arns: string[]; complete: boolean } {
-  const witnesses = regionWitnesses([...base.patterns, ...head.patterns].flat(), [
-    ...base.templates,
-    ...head.templates,
-  ]);
-  const arns = new Set<string>(witnesses.arns);
-  for (const arn of witnesses.arns) for (const variant of variantsOf(arn)) arns.add(variant);
-  for (const arn of protectedNameWitnesses(base, head, witnesses.arns)) arns.add(arn);
-  return { arns: [...arns], complete: witnesses.complete };
+  const templates = [...base.templates, ...head.templates];
+  const regions = regionWitnesses(relevantPatterns(base, head), templates);
+  const arns = new Set<string>(regions.arns);
+  for (const arn of regions.arns) for (const variant of variantsOf(arn)) arns.add(variant);
+  for (const arn of protectedNameWitnesses(base, head, regions.arns)) arns.add(arn);
+  let complete = regions.complete;
+  for (const pattern of new Set([...base.patterns, ...head.patterns].flat())) {
+    const own = regionWitnesses([pattern], templates);
+    for (const arn of own.arns) arns.add(arn);
+    complete &&= own.complete;
+  }
+  return { arns: [...arns], complete };
 }
 
 /** Compares the two versions for each probe, then for each example the patterns yield. */

@@ -12,7 +12,7 @@ import { principalOf } from './explain.js';
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The values of a template's variables that render `name`, if any (one way to split it). */
-function valuesRendering(
+export function valuesRendering(
   template: string,
   name: string,
 ): Map<TemplateVariable, string> | undefined {

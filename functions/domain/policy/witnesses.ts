@@ -1,12 +1,12 @@
 import { principalFromStateMachineArn } from '../execution.js';
 import { principalFromArn } from '../identity.js';
 import { SEARCH_LIMIT } from './decided.js';
-import { PRINCIPAL_KINDS } from './principal-skeletons.js';
+import { mayMatchKind, PRINCIPAL_KINDS } from './principal-skeletons.js';
 import { alphabetFor, PrincipalAutomaton } from './principal-space.js';
 
 /**
  * Example principals for comparing two sets of patterns: one ARN for every combination of
- * patterns that some principal matches together (a region of the principal space where every
+ * patterns (at least one) that some principal matches together (a region of the principal space where every
  * principal is matched by the same patterns, so decided by the same rule in each version), found
  * by reading every principal at once through the pattern automata of principal-space.ts. Each
  * pattern that matches anything is in some region, so each pattern gets an example too.
@@ -29,6 +29,7 @@ export function regionWitnesses(
   const arns: string[] = [];
   let complete = true;
   for (const kind of PRINCIPAL_KINDS) {
+    if (!unique.some((pattern) => mayMatchKind(pattern, kind))) continue;
     const automaton = new PrincipalAutomaton(kind, unique, alphabet);
     const reached = automaton.explore([automaton.start], SEARCH_LIMIT);
     if (reached.size > SEARCH_LIMIT) complete = false;
@@ -39,7 +40,8 @@ export function regionWitnesses(
         .matches(state)
         .map((matched) => (matched ? '1' : '0'))
         .join('');
-      if (regions.has(region)) continue;
+      // A caller no pattern matches is no example of any.
+      if (regions.has(region) || !region.includes('1')) continue;
       regions.add(region);
       arns.push(readable(automaton, PrincipalAutomaton.pathTo(reached, state), region));
     }

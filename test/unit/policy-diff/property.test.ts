@@ -64,5 +64,5 @@ describe('npm run policy -- diff, for generated policy edits and callers', () =>
       }),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 });
