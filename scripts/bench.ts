@@ -6,6 +6,7 @@ import { firstRequest } from './bench/first-request.js';
 import { buildFloor, ENVIRONMENT, placeBenchPolicy } from './bench/handlers.js';
 import { metricsCost } from './bench/metrics-cost.js';
 import { policyDecisions } from './bench/policy-decisions.js';
+import { policyDiff } from './bench/policy-diff.js';
 import { type Figure, machine, nodeBinaries, onNode, printTable } from './bench/report.js';
 import { revocationCheck } from './bench/revocation-check.js';
 import { warmFullStack } from './bench/warm-full-stack.js';
@@ -44,6 +45,7 @@ const figures: Figure[] = [
   await warmMocked(),
   await warmFullStack(floorBundle),
   await policyDecisions(),
+  policyDiff(),
   await revocationCheck(),
   metricsCost(),
   await clientCache(),

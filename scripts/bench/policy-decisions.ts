@@ -10,34 +10,44 @@ import { bundleAsTheApi } from './handlers.js';
 import type { Figure } from './report.js';
 import { median, us } from './stats.js';
 
+const ACCOUNTS = ['123456789012', '210987654321', '111122223333', '444455556666'];
+const SHAPES = [
+  (i: number, account: string) => `arn:aws:iam::${account}:role/team-${i}-*`,
+  (i: number, account: string) => `arn:aws:iam::${account}:user/services/svc-${i}`,
+  (i: number, account: string) =>
+    `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Team${i}_*/*`,
+  (i: number, account: string) => `arn:aws:iam::${account}:role/app-${i}`,
+  (i: number) => `arn:aws:iam::*:role/shared-${i}`,
+];
+
+/**
+ * `count` rules of realistic shapes (roles by prefix, service users, Identity Center sessions,
+ * single roles, a role in any account), each with its own db user; the last one names the
+ * `etl-target` role and renders `etl_${roleName}`.
+ */
+export function benchRules(count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const last = i === count - 1;
+    const shape = SHAPES[i % SHAPES.length] ?? SHAPES[0];
+    return {
+      name: `rule-${i}`,
+      principals: [
+        last
+          ? 'arn:aws:iam::123456789012:role/etl-target'
+          : (shape?.(i, ACCOUNTS[i % ACCOUNTS.length] ?? '') ?? ''),
+      ],
+      targets: ['analytics'],
+      dbUser: last ? 'etl_${roleName}' : `user_${i}`,
+    };
+  });
+}
+
 /** Policy decisions with 10, 1,000 and 10,000 rules of realistic shapes; the matching rule last. */
 export async function policyDecisions(): Promise<Figure> {
   const figure: Figure = { rows: [], results: {} };
-  const accounts = ['123456789012', '210987654321', '111122223333', '444455556666'];
-  const shapes = [
-    (i: number, account: string) => `arn:aws:iam::${account}:role/team-${i}-*`,
-    (i: number, account: string) => `arn:aws:iam::${account}:user/services/svc-${i}`,
-    (i: number, account: string) =>
-      `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Team${i}_*/*`,
-    (i: number, account: string) => `arn:aws:iam::${account}:role/app-${i}`,
-    (i: number) => `arn:aws:iam::*:role/shared-${i}`,
-  ];
   const caller = principalFromArn('arn:aws:sts::123456789012:assumed-role/etl-target/run-42');
   for (const count of [10, 1_000, 10_000]) {
-    const rules = Array.from({ length: count }, (_, i) => {
-      const last = i === count - 1;
-      const shape = shapes[i % shapes.length] ?? shapes[0];
-      return {
-        name: `rule-${i}`,
-        principals: [
-          last
-            ? 'arn:aws:iam::123456789012:role/etl-target'
-            : (shape?.(i, accounts[i % accounts.length] ?? '') ?? ''),
-        ],
-        targets: ['analytics'],
-        dbUser: last ? 'etl_${roleName}' : `user_${i}`,
-      };
-    });
+    const rules = benchRules(count);
     const text = stringify({
       version: 1,
       targets: { analytics: { clusterIdentifier: 'examplecluster', database: 'exampledb' } },

@@ -1,4 +1,5 @@
 import { mayOverlap } from '../../functions/domain/policy/reach-candidates.js';
+import { shareACaller } from '../../functions/domain/policy/witnesses.js';
 import { targetPlace } from './access.js';
 import type { Version } from './diff.js';
 import { valuesRendering } from './protected-witnesses.js';
@@ -93,7 +94,7 @@ export function relevantPatterns(base: Version, head: Version): string[] {
   const [before, after] = [split(base, unchanged.base), split(head, unchanged.head)];
   const changed = [...new Set([...before.changed, ...after.changed])];
   const neighbours = [...new Set([...before.unchanged, ...after.unchanged])].filter((pattern) =>
-    changed.some((other) => mayOverlap(pattern, other)),
+    changed.some((other) => mayOverlap(pattern, other) && shareACaller(pattern, other)),
   );
   return [...changed, ...neighbours];
 }

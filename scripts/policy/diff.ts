@@ -1,6 +1,10 @@
 import { compileArnLike } from '../../functions/domain/arn-like.js';
 import type { Policy } from '../../functions/domain/policy/model.js';
-import { regionWitnesses, variantsOf } from '../../functions/domain/policy/witnesses.js';
+import {
+  patternExamples,
+  regionWitnesses,
+  variantsOf,
+} from '../../functions/domain/policy/witnesses.js';
 import { type Access, accessOf, type Names } from './access.js';
 import { relevantPatterns } from './changed-rules.js';
 import { type Aspect, type Category, categoryOf, compareAccess } from './changes.js';
@@ -107,15 +111,20 @@ export function examples(base: Version, head: Version): { arns: string[]; comple
   const templates = [...base.templates, ...head.templates];
   const regions = regionWitnesses(relevantPatterns(base, head), templates);
   const arns = new Set<string>(regions.arns);
-  for (const arn of regions.arns) for (const variant of variantsOf(arn)) arns.add(variant);
-  for (const arn of protectedNameWitnesses(base, head, regions.arns)) arns.add(arn);
-  let complete = regions.complete;
-  for (const pattern of new Set([...base.patterns, ...head.patterns].flat())) {
-    const own = regionWitnesses([pattern], templates);
-    for (const arn of own.arns) arns.add(arn);
-    complete &&= own.complete;
+  // Only a template's variables make one caller's name matter where another's does not.
+  const templated = (version: Version, arn: string) => {
+    const rule = version.policy.ruleFor(principalOf(arn));
+    return rule?.effect === 'allow' && rule.dbUser.variables.size > 0;
+  };
+  for (const arn of regions.arns) {
+    if (!templated(base, arn) && !templated(head, arn)) continue;
+    for (const variant of variantsOf(arn)) arns.add(variant);
   }
-  return { arns: [...arns], complete };
+  for (const arn of protectedNameWitnesses(base, head, regions.arns)) arns.add(arn);
+  for (const pattern of new Set([...base.patterns, ...head.patterns].flat())) {
+    for (const arn of patternExamples(pattern)) arns.add(arn);
+  }
+  return { arns: [...arns], complete: regions.complete };
 }
 
 /** Compares the two versions for each probe, then for each example the patterns yield. */

@@ -1,3 +1,4 @@
+import { compileArnLike } from '../arn-like.js';
 import { principalFromStateMachineArn } from '../execution.js';
 import { principalFromArn } from '../identity.js';
 import { SEARCH_LIMIT } from './decided.js';
@@ -56,6 +57,58 @@ export function regionWitnesses(
     }
   }
   return { arns, complete };
+}
+
+/** A readable example ARN of each kind of principal `pattern` matches: the shortest, made readable. */
+export function patternExamples(pattern: string): string[] {
+  const alphabet = alphabetFor([pattern]);
+  const examples: string[] = [];
+  for (const kind of PRINCIPAL_KINDS) {
+    if (!mayMatchKind(pattern, kind)) continue;
+    const automaton = new PrincipalAutomaton(kind, [pattern], alphabet);
+    const reached = new Map([[automaton.start, { previous: -1, char: '' }]]);
+    const queue = [automaton.start];
+    for (let head = 0; head < queue.length && reached.size <= SEARCH_LIMIT; head += 1) {
+      const state = queue[head] ?? automaton.start;
+      if (automaton.complete(state) && automaton.matches(state)[0]) {
+        examples.push(readable(automaton, PrincipalAutomaton.pathTo(reached, state), '1'));
+        break;
+      }
+      if (!automaton.canStillMatch(state, 0)) continue;
+      for (const [char, next] of automaton.edges(state)) {
+        if (reached.has(next)) continue;
+        reached.set(next, { previous: state, char });
+        queue.push(next);
+      }
+    }
+  }
+  return examples;
+}
+
+/**
+ * Whether some principal matches both patterns (for a session: it or its role). Exact: read
+ * through the two patterns' automaton, not guessed from their parts.
+ */
+export function shareACaller(a: string, b: string): boolean {
+  if (a === '*' || b === '*') return true;
+  const kinds = PRINCIPAL_KINDS.filter((kind) => mayMatchKind(a, kind) && mayMatchKind(b, kind));
+  if (!PRINCIPAL_KINDS.some((kind) => mayMatchKind(a, kind) || mayMatchKind(b, kind))) {
+    // Principals no wildcard describes (an account root, …): only an equal ARN is both.
+    return compileArnLike(a)(b) || compileArnLike(b)(a);
+  }
+  const alphabet = alphabetFor([a, b]);
+  return kinds.some((kind) => {
+    const automaton = new PrincipalAutomaton(kind, [a, b], alphabet);
+    const both = (state: number) =>
+      automaton.canStillMatch(state, 0) && automaton.canStillMatch(state, 1);
+    const reached = automaton.explore([automaton.start], SEARCH_LIMIT, undefined, both);
+    if (reached.size > SEARCH_LIMIT) return true;
+    for (const state of reached.keys()) {
+      const [first, second] = automaton.matches(state);
+      if (first && second) return true;
+    }
+    return false;
+  });
 }
 
 /** The region (which patterns match) of a whole ARN, or undefined when it is not one. */
