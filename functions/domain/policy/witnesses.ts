@@ -137,6 +137,7 @@ function readable(automaton: PrincipalAutomaton, arn: string, region: string): s
     (part, i) => (i === 4 && /^0{12}$/.test(part) ? '111122223333' : part),
     (part) => part.replace(new RegExp(`(^|[-_/:])${filler}+(?=$|/)`, 'g'), '$1example'),
     (part) => part.replace(/([-_])(?=$|\/)/g, '$1example'),
+    (part) => part.replace(/(^|\/)(?=[-_])/g, '$1example'),
   ];
   let best = arn;
   for (const rewrite of rewrites) {
