@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { check } from '#scripts/policy/check.js';
 import { runDiff } from '#scripts/policy/diff-command.js';
 import { INVALID, policy, write } from '#support/policy-cli.js';
 
@@ -38,14 +39,17 @@ describe('npm run policy -- diff A A', () => {
     expect(last(stdout)).toBe('0 gained, 0 lost, 0 changed');
   });
 
-  it.each(readdirSync('test/fixtures/policies').filter((name) => !name.startsWith('invalid')))(
-    'reports no change for the valid fixture policy %s',
+  it.each(readdirSync('test/fixtures/policies'))(
+    'reports no change for the fixture policy %s, or exit 2 for an invalid one',
     (name) => {
       const file = join('test/fixtures/policies', name);
+      const valid = check(file, readFileSync(file, 'utf8'), false).code === 0;
+
       const result = runDiff({ base: file, head: file, json: false, failOn: 'any' });
 
-      expect(result.code).toBe(0);
-      expect(last(result.output)).toBe('0 gained, 0 lost, 0 changed');
+      expect(result.code).toBe(valid ? 0 : 2);
+      if (valid) expect(last(result.output)).toBe('0 gained, 0 lost, 0 changed');
+      else expect(result.errors).toContain(`${file}:`);
     },
   );
 });
