@@ -39,19 +39,20 @@ describe('npm run policy -- diff A A', () => {
     expect(last(stdout)).toBe('0 gained, 0 lost, 0 changed');
   });
 
-  it.each(readdirSync('test/fixtures/policies'))(
-    'reports no change for the fixture policy %s, or exit 2 for an invalid one',
-    (name) => {
-      const file = join('test/fixtures/policies', name);
-      const valid = check(file, readFileSync(file, 'utf8'), false).code === 0;
+  it.each([
+    ...readdirSync('test/fixtures/policies').map((name) => join('test/fixtures/policies', name)),
+    'scripts/bench/policy.yaml',
+    'docs/examples/policy-change/base.yaml',
+    'docs/examples/policy-change/policy.yaml',
+  ])('reports no change for the policy %s, or exit 2 for an invalid one', (file) => {
+    const valid = check(file, readFileSync(file, 'utf8'), false).code === 0;
 
-      const result = runDiff({ base: file, head: file, json: false, failOn: 'any' });
+    const result = runDiff({ base: file, head: file, json: false, failOn: 'any' });
 
-      expect(result.code).toBe(valid ? 0 : 2);
-      if (valid) expect(last(result.output)).toBe('0 gained, 0 lost, 0 changed');
-      else expect(result.errors).toContain(`${file}:`);
-    },
-  );
+    expect(result.code).toBe(valid ? 0 : 2);
+    if (valid) expect(last(result.output)).toBe('0 gained, 0 lost, 0 changed');
+    else expect(result.errors).toContain(`${file}:`);
+  });
 });
 
 describe('npm run policy -- diff BASE HEAD', () => {
