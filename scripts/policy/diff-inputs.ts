@@ -43,7 +43,8 @@ export function readSource(spec: string): Source {
     };
   }
   const separator = spec.indexOf(':');
-  if (separator <= 0) throw new InputError(`no such file: ${spec}`);
+  // git would read a leading dash as one of its options.
+  if (separator <= 0 || spec.startsWith('-')) throw new InputError(`no such file: ${spec}`);
   const shown = gitShow(spec);
   if ('error' in shown) {
     throw new InputError(`${spec}: not a file, and git show cannot read it (${shown.error})`);

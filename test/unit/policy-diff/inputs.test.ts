@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultHead } from '#scripts/policy/diff-command.js';
-import { readPrincipals } from '#scripts/policy/diff-inputs.js';
+import { readPrincipals, readSource } from '#scripts/policy/diff-inputs.js';
 
 // What `policy diff --principals` reads, and which HEAD a BASE alone implies.
 
@@ -58,6 +58,14 @@ describe('readPrincipals', () => {
   it('refuses JSON it cannot read, saying what it expects', () => {
     expect(() => readPrincipals('{"Roles": ', 'roles.json')).toThrow(
       'roles.json: not JSON, and not one ARN a line',
+    );
+  });
+});
+
+describe('readSource', () => {
+  it('never hands git an option for a version', () => {
+    expect(() => readSource('--output=/tmp/written-by-git:x')).toThrow(
+      'no such file: --output=/tmp/written-by-git:x',
     );
   });
 });
