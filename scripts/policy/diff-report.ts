@@ -51,7 +51,7 @@ export function describeDiff(diff: Diff, base: string, head: string): string {
   const lines = [
     `base ${base}`,
     `head ${head}`,
-    `compared ${cases + principals + example} callers: ${cases} from the cases, ${principals} from --principals, ${example} examples of the patterns`,
+    `compared ${cases + principals + example} callers (${cases} from the cases, ${principals} from --principals, ${example} examples of the patterns), each with ${diff.requests === 1 ? 'the request that names nothing' : `${diff.requests} requests: none, and each a case names`}`,
   ];
   for (const category of CATEGORIES) {
     const changes = diff.changes.filter((change) => change.category === category);
@@ -75,6 +75,7 @@ export function diffJson(diff: Diff, base: string, head: string): string {
       base,
       head,
       compared: diff.compared,
+      requests: diff.requests,
       complete: diff.complete,
       summary: counts(diff),
       changes: diff.changes,

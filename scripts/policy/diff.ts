@@ -62,6 +62,8 @@ export interface Diff {
   readonly changes: readonly Change[];
   /** How many callers were compared, by origin. */
   readonly compared: Readonly<Record<Origin, number>>;
+  /** How many requests each was compared with: none, and each a case names. */
+  readonly requests: number;
   /** False when the example search stopped at its limit somewhere: a region may be unseen. */
   readonly complete: boolean;
 }
@@ -127,7 +129,10 @@ export function examples(base: Version, head: Version): { arns: string[]; comple
   return { arns: [...arns], complete: regions.complete };
 }
 
-/** Compares the two versions for each probe, then for each example the patterns yield. */
+/**
+ * Compares the two versions for every caller given and every example the patterns yield, each
+ * with every request: none, and each request a given probe (a case) names.
+ */
 export function diffPolicies(base: Version, head: Version, given: readonly Probe[]): Diff {
   const names = namesOf(base, head);
   const requests = [
@@ -137,21 +142,20 @@ export function diffPolicies(base: Version, head: Version, given: readonly Probe
     ).values(),
   ];
   const found = examples(base, head);
-  const probes = [
-    ...given,
-    ...found.arns.flatMap((principal) =>
-      requests.map((request) => ({ principal, origin: 'example' as const, request })),
-    ),
-  ];
-  const seen = new Set<string>();
-  const byKey = new Map<string, Change>();
-  const changes: Change[] = [];
+  const callers = new Map<string, Origin>();
+  for (const { principal, origin } of given)
+    if (!callers.has(principal)) callers.set(principal, origin);
+  for (const principal of found.arns)
+    if (!callers.has(principal)) callers.set(principal, 'example');
   const compared: Record<Origin, number> = { case: 0, principals: 0, example: 0 };
+  for (const origin of callers.values()) compared[origin] += 1;
+  const probes = [...callers].flatMap(([principal, origin]) =>
+    requests.map((request) => ({ principal, origin, request })),
+  );
+  const byKey = new Map<string, Change>();
+  const listed = new Set<string>();
+  const changes: Change[] = [];
   for (const probe of probes) {
-    const id = JSON.stringify([probe.principal, probe.request ?? null]);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    compared[probe.origin] += 1;
     const before = accessOf(base.policy, probe.principal, probe.request, names);
     const after = accessOf(head.policy, probe.principal, probe.request, names);
     const aspects = compareAccess(before, after);
@@ -159,6 +163,9 @@ export function diffPolicies(base: Version, head: Version, given: readonly Probe
     if (category === undefined) continue;
     // Examples alike in what changes are one entry, whatever the request.
     const key = JSON.stringify(aspects.map((aspect) => aspect.key));
+    // A caller with the same change under another request is listed once.
+    if (listed.has(`${probe.principal} ${key}`)) continue;
+    listed.add(`${probe.principal} ${key}`);
     const same = byKey.get(key);
     if (same !== undefined && probe.origin === 'example') {
       same.alike.push(probe.principal);
@@ -181,5 +188,5 @@ export function diffPolicies(base: Version, head: Version, given: readonly Probe
     if (!byKey.has(key)) byKey.set(key, change);
     changes.push(change);
   }
-  return { changes, compared, complete: found.complete };
+  return { changes, compared, requests: requests.length, complete: found.complete };
 }

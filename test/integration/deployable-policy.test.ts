@@ -79,7 +79,7 @@ describe('the deployable policy', () => {
     expect(tested.stdout).toMatch(/[1-9]\d* passed, 0 failed/);
     // Compared with itself, with its cases, it changes no decision.
     expect(compared.status, compared.stdout + compared.stderr).toBe(0);
-    expect(compared.stdout).toMatch(/compared \d+ callers: [1-9]\d* from the cases/);
+    expect(compared.stdout).toMatch(/compared \d+ callers \([1-9]\d* from the cases/);
     expect(compared.stdout.trim().split('\n').at(-1)).toBe('0 gained, 0 lost, 0 changed');
   });
 });
