@@ -2,11 +2,11 @@ import { readCases } from './cases.js';
 import { check } from './check.js';
 import { diffPolicies, type Probe } from './diff.js';
 import {
+  loadVersion,
   probesOfCases,
   readPrincipals,
   readSource,
   type Source,
-  versionOf,
 } from './diff-inputs.js';
 import { counts, describeDiff, diffJson } from './diff-report.js';
 
@@ -34,18 +34,18 @@ export function defaultHead(base: string, fallback: string): string {
  */
 export function runDiff(options: DiffOptions): { output: string; errors: string; code: number } {
   const sources: [Source, Source] = [readSource(options.base), readSource(options.head)];
-  const problems = sources.flatMap((source) => {
-    const review = check(source.label, source.text, false);
-    return review.code === 0 ? [] : [review.output];
-  });
-  if (problems.length > 0) {
+  const [base, head] = [loadVersion(sources[0]), loadVersion(sources[1])];
+  if (base === undefined || head === undefined) {
+    // Each invalid one, as check prints it.
+    const problems = sources
+      .filter((_, i) => [base, head][i] === undefined)
+      .map((source) => check(source.label, source.text, false).output);
     return {
       output: '',
       errors: `${problems.join('\n')}\npolicy diff compares valid policies only: fix the one above first`,
       code: 2,
     };
   }
-  const [base, head] = [versionOf(sources[0]), versionOf(sources[1])];
   const casesFiles = new Map<string, string>();
   for (const cases of [...sources.map((source) => source.cases), options.cases]) {
     if (cases && !casesFiles.has(cases.label)) casesFiles.set(cases.label, cases.text);

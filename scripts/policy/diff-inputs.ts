@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { reviewPolicyDocument } from '../../functions/domain/policy/compile.js';
 import { isPlainObject } from '../../functions/domain/policy/document.js';
-import { parsePolicy, parsePolicyText } from '../../functions/domain/policy/text.js';
+import { parsePolicyText } from '../../functions/domain/policy/text.js';
 import type { Probe, Version } from './diff.js';
 import { lineLocator } from './locate.js';
 
@@ -59,11 +60,13 @@ export function readSource(spec: string): Source {
   };
 }
 
-/** A valid source as a version to compare (its problems are `check`'s to report). */
-export function versionOf(source: Source): Version {
-  const policy = parsePolicy(source.text, source.label);
+/** A source as a version to compare, or undefined when it is not a valid policy. */
+export function loadVersion(source: Source): Version | undefined {
   const parsed = parsePolicyText(source.text, source.label);
-  const document = 'document' in parsed && isPlainObject(parsed.document) ? parsed.document : {};
+  if ('problem' in parsed) return undefined;
+  const { policy } = reviewPolicyDocument(parsed.document);
+  if (policy === undefined) return undefined;
+  const document = isPlainObject(parsed.document) ? parsed.document : {};
   const rules = (Array.isArray(document.rules) ? document.rules : []).filter(isPlainObject);
   const strings = (value: unknown) =>
     Array.isArray(value) ? value.filter((each) => typeof each === 'string') : [];
@@ -74,6 +77,13 @@ export function versionOf(source: Source): Version {
     templates: rules.flatMap((rule) => strings([rule.dbUser])),
     lineOf: lineLocator(source.text),
   };
+}
+
+/** A source that is a valid policy, as a version to compare. */
+export function versionOf(source: Source): Version {
+  const version = loadVersion(source);
+  if (version === undefined) throw new InputError(`${source.label}: not a valid policy`);
+  return version;
 }
 
 /** A representative session name, for a role listed without its sessions. */
