@@ -5,8 +5,9 @@ import { versionOf } from '#scripts/policy/diff-inputs.js';
 
 /**
  * Generated pairs of policy versions, the second a few edits away from the first (a pattern
- * widened, a rule added, removed or moved, a template, group, database, duration or protected
- * user changed), and generated callers from the same names, for the tests of `policy diff`.
+ * widened, a rule added, removed, moved, renamed or turned into a deny, a template, group,
+ * database, duration, autoCreate, target or protected user changed), and generated callers from
+ * the same names, for the tests of `policy diff`.
  */
 
 const ACCOUNTS = ['123456789012', '210987654321'];
@@ -122,6 +123,16 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant('duration'), at: fc.nat(), seconds: fc.constantFrom(900, 3600) }),
   fc.record({ kind: fc.constant('protect'), name: fc.constantFrom('dbadmin', 'etl_etl-loader') }),
   fc.record({ kind: fc.constant('cluster'), cluster: fc.constantFrom('other', 'examplecluster') }),
+  fc.record({
+    kind: fc.constant('databases'),
+    at: fc.nat(),
+    databases: fc.option(fc.subarray(['exampledb', 'dev', 'sales'], { minLength: 1 }), {
+      nil: undefined,
+    }),
+  }),
+  fc.record({ kind: fc.constant('autoCreate'), at: fc.nat() }),
+  fc.record({ kind: fc.constant('effect'), at: fc.nat() }),
+  fc.record({ kind: fc.constant('rename'), at: fc.nat() }),
 );
 type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
 
@@ -158,6 +169,23 @@ function applied(document: PolicyDocument, change: Edit): PolicyDocument {
       break;
     case 'cluster':
       if (next.targets.analytics) next.targets.analytics.clusterIdentifier = change.cluster;
+      break;
+    case 'databases':
+      if (rule?.dbUser === undefined) break;
+      if (change.databases === undefined) delete rule.databases;
+      else rule.databases = change.databases;
+      break;
+    case 'autoCreate':
+      if (rule?.autoCreate !== undefined) rule.autoCreate = !rule.autoCreate;
+      break;
+    case 'effect':
+      // An allow rule becomes a deny rule of the same principals.
+      if (rule?.dbUser !== undefined && !rule.trustSessionName) {
+        next.rules[at] = { name: rule.name, principals: rule.principals, effect: 'deny' };
+      }
+      break;
+    case 'rename':
+      if (rule) rule.name = `${rule.name}-renamed`;
       break;
   }
   return next;
