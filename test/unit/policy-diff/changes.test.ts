@@ -101,4 +101,23 @@ describe('policy diff, from examples of the patterns alone', () => {
     ]);
     expect(changes[0]?.alike).toContain('arn:aws:iam::123456789012:user/services/examplex');
   });
+
+  it('finds a change to a rule where an earlier, unchanged rule decides its obvious examples', () => {
+    // Every readable example of role/* holds an "e", which the first rule takes.
+    const rules = (dbUser: string) => `rules:
+  - name: e-roles
+    principals: ["arn:aws:iam::123456789012:role/*e*"]
+    targets: [analytics]
+    dbUser: first
+  - name: other-roles
+    principals: ["arn:aws:iam::123456789012:role/*"]
+    targets: [analytics]
+    dbUser: ${dbUser}
+`;
+
+    const changes = examplesOnly(rules('second'), rules('third'));
+
+    expect(changes.map((change) => change.aspects[0]?.text)).toEqual(['db user second → third']);
+    expect(changes[0]?.principal).not.toMatch(/assumed-role\/[^/]*e/);
+  });
 });
