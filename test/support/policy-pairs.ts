@@ -15,7 +15,7 @@ const ACCOUNTS = ['123456789012', '210987654321'];
 const rolePattern = fc
   .tuple(
     fc.constantFrom(...ACCOUNTS, '*'),
-    fc.constantFrom('etl-*', 'etl-loader', '*', 'e?l-*', 'AWSReservedSSO_Analyst_*'),
+    fc.constantFrom('etl-*', 'etl-loader', '*', 'e?l-*', '*e*', 'AWSReservedSSO_Analyst_*'),
   )
   .map(([account, role]) => `arn:aws:iam::${account}:role/${role}`);
 const sessionPattern = fc
