@@ -78,7 +78,11 @@ export function diffJson(diff: Diff, base: string, head: string): string {
       requests: diff.requests,
       complete: diff.complete,
       summary: counts(diff),
-      changes: diff.changes,
+      // An aspect's key is how alike examples are told apart here, not part of the report.
+      changes: diff.changes.map(({ aspects, ...change }) => ({
+        ...change,
+        aspects: aspects.map(({ key: _key, ...aspect }) => aspect),
+      })),
     },
     null,
     2,

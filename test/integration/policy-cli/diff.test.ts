@@ -107,6 +107,13 @@ describe('npm run policy -- diff BASE HEAD', () => {
 
     expect(code).toBe(1);
     expect(report.summary).toEqual({ gained: 0, lost: 0, changed: 1 });
+    expect(Object.keys(report.changes[0].aspects[0]).sort()).toEqual([
+      'base',
+      'category',
+      'field',
+      'head',
+      'text',
+    ]);
     expect(report.changes[0]).toMatchObject({
       principal: 'arn:aws:iam::123456789012:user/services/reporting-example',
       category: 'changed',
