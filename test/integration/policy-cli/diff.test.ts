@@ -227,6 +227,13 @@ describe('npm run policy -- diff --principals', () => {
 });
 
 describe('the policy change shown in Reviewing a policy change', () => {
+  it('comes with the cases its new version holds', () => {
+    const { code, stdout } = policy(['test', 'docs/examples/policy-change/policy.yaml']);
+
+    expect(code).toBe(0);
+    expect(last(stdout)).toMatch(/^\d+ passed, 0 failed$/);
+  });
+
   it('prints what the page shows', () => {
     const page = readFileSync('docs/reviewing-policy-changes.md', 'utf8');
     const shown = /```console\n\$ npm run --silent policy -- (diff .+)\n([\s\S]*?)```/.exec(page);
