@@ -83,6 +83,17 @@ const ALL_FIVE = 0b11111;
 const SHARED_WITH_ROLE = 0b10011;
 
 /**
+ * Where an ARN read so far stands: its skeleton state, and the progress of each pattern that can
+ * still match (by index, ascending); a pattern that no longer can is dropped, so states that
+ * differ only in how a pattern failed are one, and reading a character costs only what is alive.
+ */
+interface State {
+  readonly skeleton: number;
+  readonly alive: readonly number[];
+  readonly progress: readonly Progress[];
+}
+
+/**
  * The principals of one kind, read together with a list of patterns: a deterministic automaton
  * whose states say, at the end of an ARN, which patterns matched it. States are numbered as they
  * are first reached; transitions are worked out on first use.
@@ -91,7 +102,7 @@ export class PrincipalAutomaton {
   readonly #skeleton: Skeleton;
   readonly #patterns: readonly TrackedPattern[];
   readonly #ids = new Map<string, number>();
-  readonly #states: { skeleton: number; progress: readonly Progress[] }[] = [];
+  readonly #states: State[] = [];
   readonly #transitions: Map<string, number>[] = [];
   readonly #matches: (readonly boolean[] | undefined)[] = [];
   readonly start: number;
@@ -105,6 +116,7 @@ export class PrincipalAutomaton {
     this.#patterns = patterns.map(track);
     this.start = this.#id(
       0,
+      this.#patterns.map((_, i) => i),
       this.#patterns.map((pattern) => ({
         partsMatched: 0,
         at: pattern.parts[0]?.initial ?? 0,
@@ -117,13 +129,13 @@ export class PrincipalAutomaton {
     return this.#skeleton;
   }
 
-  #id(skeleton: number, progress: readonly Progress[]): number {
-    const key = `${skeleton}#${progress.map((p) => `${p.partsMatched}:${p.at}:${p.role}`).join(';')}`;
+  #id(skeleton: number, alive: readonly number[], progress: readonly Progress[]): number {
+    const key = `${skeleton}#${progress.map((p, k) => `${alive[k]}=${p.partsMatched}:${p.at}:${p.role}`).join(';')}`;
     let id = this.#ids.get(key);
     if (id === undefined) {
       id = this.#states.length;
       this.#ids.set(key, id);
-      this.#states.push({ skeleton, progress });
+      this.#states.push({ skeleton, alive, progress });
       this.#transitions.push(new Map());
       this.#matches.push(undefined);
     }
@@ -145,28 +157,33 @@ export class PrincipalAutomaton {
       const part = this.#skeleton.part(current.skeleton);
       const entersRole = edge.to === this.#skeleton.roleStart;
       const readsRole = this.#skeleton.roleSpan.has(current.skeleton);
-      next = this.#id(
-        edge.to,
-        current.progress.map((progress, i) => {
-          const pattern = this.#patterns[i];
-          if (pattern === undefined || pattern.everyone) return progress;
-          const glob = pattern.parts[part];
-          let { partsMatched, at, role } = progress;
-          if (edge.separator) {
-            if (glob?.accepts(at)) partsMatched |= 1 << part;
-            at = pattern.parts[part + 1]?.initial ?? 0;
-          } else {
-            at = glob?.step(at, char) ?? 0;
-          }
-          const resource = pattern.parts[5];
-          if (entersRole && resource) role = resource.read(resource.initial, 'role/');
-          else if (readsRole && resource && char !== '/') role = resource.step(role, char);
-          else if (readsRole && char === '/') {
-            role = resource?.accepts(role) ? ROLE_MATCHED : ROLE_MISSED;
-          }
-          return { partsMatched, at, role };
-        }),
-      );
+      const alive: number[] = [];
+      const progressed: Progress[] = [];
+      current.progress.forEach((progress, k) => {
+        const i = current.alive[k] ?? 0;
+        const pattern = this.#patterns[i];
+        if (pattern === undefined) return;
+        // `*` has no parts: its progress stays as it starts, and it can always match.
+        const glob = pattern.parts[part];
+        let { partsMatched, at, role } = progress;
+        if (edge.separator) {
+          if (glob?.accepts(at)) partsMatched |= 1 << part;
+          at = pattern.parts[part + 1]?.initial ?? 0;
+        } else {
+          at = glob?.step(at, char) ?? 0;
+        }
+        const resource = pattern.parts[5];
+        if (entersRole && resource) role = resource.read(resource.initial, 'role/');
+        else if (readsRole && resource && char !== '/') role = resource.step(role, char);
+        else if (readsRole && char === '/') {
+          role = resource?.accepts(role) ? ROLE_MATCHED : ROLE_MISSED;
+        }
+        const after = { partsMatched, at, role };
+        if (!this.#canMatch(edge.to, pattern, after)) return;
+        alive.push(i);
+        progressed.push(after);
+      });
+      next = this.#id(edge.to, alive, progressed);
     }
     this.#transitions[state]?.set(char, next);
     return next;
@@ -179,12 +196,19 @@ export class PrincipalAutomaton {
 
   /** Whether pattern `i` can still match some ARN that goes on from `state`. */
   canStillMatch(state: number, i: number): boolean {
-    const pattern = this.#patterns[i];
     const current = this.#states[state];
-    if (pattern === undefined || current === undefined) return false;
+    const pattern = this.#patterns[i];
+    const progress = current?.progress[current.alive.indexOf(i)];
+    return current !== undefined && pattern !== undefined && progress !== undefined
+      ? this.#canMatch(current.skeleton, pattern, progress)
+      : false;
+  }
+
+  /** Whether a pattern with this progress, in this skeleton state, can still match some ARN. */
+  #canMatch(skeleton: number, pattern: TrackedPattern, progress: Progress): boolean {
     if (pattern.everyone) return true;
-    const part = this.#skeleton.part(current.skeleton);
-    const { partsMatched, at, role } = current.progress[i] ?? { partsMatched: 0, at: 0, role: 0 };
+    const part = this.#skeleton.part(skeleton);
+    const { partsMatched, at, role } = progress;
     const done = (1 << part) - 1;
     const itself = (partsMatched & done) === done && !pattern.parts[part]?.dead(at);
     if (itself) return true;
@@ -199,23 +223,21 @@ export class PrincipalAutomaton {
   matches(state: number): readonly boolean[] {
     const known = this.#matches[state];
     if (known !== undefined) return known;
-    const progress = this.#states[state]?.progress ?? [];
+    const current = this.#states[state];
     const complete = this.complete(state);
-    const result = this.#patterns.map((pattern, i) => {
-      if (!complete) return false;
-      if (pattern.everyone) return true;
-      const { partsMatched, at, role } = progress[i] ?? {
-        partsMatched: 0,
-        at: 0,
-        role: ROLE_UNREAD,
-      };
-      const itself = partsMatched === ALL_FIVE && (pattern.parts[5]?.accepts(at) ?? false);
+    const result = this.#patterns.map(() => false);
+    current?.progress.forEach(({ partsMatched, at, role }, k) => {
+      const i = current.alive[k] ?? 0;
+      const pattern = this.#patterns[i];
+      if (!complete || pattern === undefined) return;
+      const itself =
+        pattern.everyone || (partsMatched === ALL_FIVE && (pattern.parts[5]?.accepts(at) ?? false));
       const asRole =
         this.kind === 'assumed-role' &&
         pattern.namesRoles &&
         (partsMatched & SHARED_WITH_ROLE) === SHARED_WITH_ROLE &&
         role === ROLE_MATCHED;
-      return itself || asRole;
+      result[i] = itself || asRole;
     });
     this.#matches[state] = result;
     return result;
