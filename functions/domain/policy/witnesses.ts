@@ -1,6 +1,4 @@
 import { compileArnLike } from '../arn-like.js';
-import { principalFromStateMachineArn } from '../execution.js';
-import { principalFromArn } from '../identity.js';
 import { SEARCH_LIMIT } from './decided.js';
 import { mayMatchKind, PRINCIPAL_KINDS } from './principal-skeletons.js';
 import { alphabetFor, PrincipalAutomaton } from './principal-space.js';
@@ -18,7 +16,15 @@ export interface Witnesses {
   readonly complete: boolean;
 }
 
-const WILDCARD = /[*?]/;
+/** Which patterns a whole ARN's state matched, as a key: `1` for each that did, `0` otherwise. */
+const regionAt = (automaton: PrincipalAutomaton, state: number) =>
+  automaton
+    .matches(state)
+    .map((matched) => (matched ? '1' : '0'))
+    .join('');
+
+/** A pattern no principal of a kind a wildcard can describe matches: an account root, … */
+const exactOnly = (pattern: string) => !PRINCIPAL_KINDS.some((kind) => mayMatchKind(pattern, kind));
 
 /** An example ARN of each region the patterns cut the principals into; `texts` add characters. */
 export function regionWitnesses(
@@ -37,10 +43,7 @@ export function regionWitnesses(
     const regions = new Set<string>();
     for (const state of reached.keys()) {
       if (!automaton.complete(state)) continue;
-      const region = automaton
-        .matches(state)
-        .map((matched) => (matched ? '1' : '0'))
-        .join('');
+      const region = regionAt(automaton, state);
       // A caller no pattern matches is no example of any.
       if (regions.has(region) || !region.includes('1')) continue;
       regions.add(region);
@@ -49,13 +52,7 @@ export function regionWitnesses(
   }
   // A principal no wildcard can describe (an account root, a federated user) is matched only by
   // a pattern naming it exactly: that pattern is its example.
-  for (const pattern of unique) {
-    if (pattern === '*' || WILDCARD.test(pattern)) continue;
-    const principal = principalFromStateMachineArn(pattern);
-    if (principal.kind === 'other' && principalFromArn(pattern).kind === 'other') {
-      arns.push(pattern);
-    }
-  }
+  arns.push(...unique.filter(exactOnly));
   return { arns, complete };
 }
 
@@ -66,20 +63,13 @@ export function patternExamples(pattern: string): string[] {
   for (const kind of PRINCIPAL_KINDS) {
     if (!mayMatchKind(pattern, kind)) continue;
     const automaton = new PrincipalAutomaton(kind, [pattern], alphabet);
-    const reached = new Map([[automaton.start, { previous: -1, char: '' }]]);
-    const queue = [automaton.start];
-    for (let head = 0; head < queue.length && reached.size <= SEARCH_LIMIT; head += 1) {
-      const state = queue[head] ?? automaton.start;
-      if (automaton.complete(state) && automaton.matches(state)[0]) {
-        examples.push(readable(automaton, PrincipalAutomaton.pathTo(reached, state), '1'));
-        break;
-      }
-      if (!automaton.canStillMatch(state, 0)) continue;
-      for (const [char, next] of automaton.edges(state)) {
-        if (reached.has(next)) continue;
-        reached.set(next, { previous: state, char });
-        queue.push(next);
-      }
+    const hopeful = (state: number) => automaton.canStillMatch(state, 0);
+    const reached = automaton.explore([automaton.start], SEARCH_LIMIT, undefined, hopeful);
+    // States are reached breadth first: the first that matches ends the shortest example.
+    for (const state of reached.keys()) {
+      if (!automaton.complete(state) || !automaton.matches(state)[0]) continue;
+      examples.push(readable(automaton, PrincipalAutomaton.pathTo(reached, state), '1'));
+      break;
     }
   }
   return examples;
@@ -91,11 +81,11 @@ export function patternExamples(pattern: string): string[] {
  */
 export function shareACaller(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
-  const kinds = PRINCIPAL_KINDS.filter((kind) => mayMatchKind(a, kind) && mayMatchKind(b, kind));
-  if (!PRINCIPAL_KINDS.some((kind) => mayMatchKind(a, kind) || mayMatchKind(b, kind))) {
+  if (exactOnly(a) && exactOnly(b)) {
     // Principals no wildcard describes (an account root, …): only an equal ARN is both.
     return compileArnLike(a)(b) || compileArnLike(b)(a);
   }
+  const kinds = PRINCIPAL_KINDS.filter((kind) => mayMatchKind(a, kind) && mayMatchKind(b, kind));
   const alphabet = alphabetFor([a, b]);
   return kinds.some((kind) => {
     const automaton = new PrincipalAutomaton(kind, [a, b], alphabet);
@@ -118,11 +108,7 @@ function regionOf(automaton: PrincipalAutomaton, arn: string): string | undefine
     state = automaton.next(state, char);
     if (state === -1) return undefined;
   }
-  if (!automaton.complete(state)) return undefined;
-  return automaton
-    .matches(state)
-    .map((matched) => (matched ? '1' : '0'))
-    .join('');
+  return automaton.complete(state) ? regionAt(automaton, state) : undefined;
 }
 
 /**
