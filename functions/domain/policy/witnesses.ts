@@ -56,8 +56,12 @@ export function regionWitnesses(
   return { arns, complete };
 }
 
-/** A readable example ARN of each kind of principal `pattern` matches: the shortest, made readable. */
+/**
+ * A readable example ARN of each kind of principal `pattern` matches (the shortest, made
+ * readable), or the pattern itself when only that ARN matches it.
+ */
 export function patternExamples(pattern: string): string[] {
+  if (exactOnly(pattern)) return [pattern];
   const alphabet = alphabetFor([pattern]);
   const examples: string[] = [];
   for (const kind of PRINCIPAL_KINDS) {
@@ -81,8 +85,9 @@ export function patternExamples(pattern: string): string[] {
  */
 export function shareACaller(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
-  if (exactOnly(a) && exactOnly(b)) {
-    // Principals no wildcard describes (an account root, …): only an equal ARN is both.
+  if (exactOnly(a) || exactOnly(b)) {
+    // A principal no wildcard of a kind describes (an account root, …) is its own ARN: the other
+    // pattern shares it when it matches that ARN.
     return compileArnLike(a)(b) || compileArnLike(b)(a);
   }
   const kinds = PRINCIPAL_KINDS.filter((kind) => mayMatchKind(a, kind) && mayMatchKind(b, kind));

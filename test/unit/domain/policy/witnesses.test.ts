@@ -56,6 +56,9 @@ describe('patternExamples', () => {
     expect(patternExamples('arn:aws:iam::123456789012:user/services/*')).toEqual([
       'arn:aws:iam::123456789012:user/services/example',
     ]);
+    expect(patternExamples('arn:aws:iam::123456789012:root')).toEqual([
+      'arn:aws:iam::123456789012:root',
+    ]);
     expect(patternExamples(SSO)).toEqual([
       'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Analyst_example/example',
     ]);
@@ -71,6 +74,8 @@ describe('shareACaller', () => {
     expect(shareACaller(ETL, 'arn:aws:iam::210987654321:role/etl-*')).toBe(false);
     expect(shareACaller('arn:aws:iam::123456789012:root', '*')).toBe(true);
     expect(shareACaller('arn:aws:iam::123456789012:root', ETL)).toBe(false);
+    // An account root is no user, session or state machine, but a wildcard can still name it.
+    expect(shareACaller('arn:aws:iam::123456789012:root', 'arn:aws:iam::*:*')).toBe(true);
   });
 });
 
