@@ -1,4 +1,5 @@
 import type { TemplateVariable } from '../../functions/domain/identity.js';
+import { PLACEHOLDER } from '../../functions/domain/policy/db-user-template.js';
 import type { Version } from './diff.js';
 import { principalOf } from './explain.js';
 
@@ -16,17 +17,14 @@ export function valuesRendering(
   template: string,
   name: string,
 ): Map<TemplateVariable, string> | undefined {
-  const variables: TemplateVariable[] = [];
-  const source = template
-    .split(/(\$\{[^}]*\})/)
-    .map((piece) => {
-      const variable = /^\$\{([^}]*)\}$/.exec(piece)?.[1];
-      if (variable === undefined) return literal(piece.toLowerCase());
-      variables.push(variable as TemplateVariable);
-      return '(.+?)';
-    })
-    .join('');
+  // Split on its placeholders: literal text at even places, variable names at odd ones.
+  const pieces = template.split(PLACEHOLDER);
+  // A validated policy's templates name only known variables.
+  const variables = pieces.filter((_, i) => i % 2 === 1) as TemplateVariable[];
   if (variables.length === 0) return undefined;
+  const source = pieces
+    .map((piece, i) => (i % 2 === 1 ? '(.+?)' : literal(piece.toLowerCase())))
+    .join('');
   const match = new RegExp(`^${source}$`).exec(name);
   if (!match) return undefined;
   return new Map(variables.map((variable, i) => [variable, match[i + 1] ?? '']));

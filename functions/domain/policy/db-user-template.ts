@@ -8,7 +8,8 @@ export interface DbUserTemplate {
   render(values: PrincipalVariables): { name: string } | { missing: TemplateVariable };
 }
 
-const PLACEHOLDER = /\$\{([^}]*)\}/g;
+/** A `${variable}` in a template; its name is the captured group. */
+export const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const NO_VARIABLES: ReadonlySet<TemplateVariable> = new Set();
 
 const isTemplateVariable = (name: string): name is TemplateVariable =>
