@@ -9,8 +9,8 @@ import { DEPLOYABLE_POLICY } from './deployable-policy.js';
 import { readCases, runCases } from './policy/cases.js';
 import { check } from './policy/check.js';
 import { deploymentGrants } from './policy/config-env.js';
-import { defaultHead, runDiff } from './policy/diff-command.js';
-import { InputError } from './policy/diff-inputs.js';
+import { runDiff } from './policy/diff-command.js';
+import { defaultHead, InputError } from './policy/diff-inputs.js';
 import { describeExplanation, explain } from './policy/explain.js';
 
 /**

@@ -21,12 +21,6 @@ export interface DiffOptions {
   readonly failOn: 'any' | 'gained';
 }
 
-/** The HEAD a BASE implies when none is named: the working file at the path BASE reads. */
-export function defaultHead(base: string, fallback: string): string {
-  const git = /^[^:]+:(?:\.\/)?(.+)$/.exec(base);
-  return git?.[1] ?? fallback;
-}
-
 /**
  * `policy diff`: checks both versions first (an invalid one is exit 2, with its problems as
  * `check` prints them), then compares them; exit 0 when no decision changes, 1 when one does

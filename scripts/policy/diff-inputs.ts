@@ -30,6 +30,20 @@ function gitShow(spec: string): { text: string } | { error: string } {
   return { text: shown.stdout };
 }
 
+/** A version named as git's `REF:PATH`, split; undefined for anything else. */
+function gitSpec(spec: string): { ref: string; path: string } | undefined {
+  const separator = spec.indexOf(':');
+  // git would read a leading dash as one of its options.
+  if (separator <= 0 || spec.startsWith('-')) return undefined;
+  return { ref: spec.slice(0, separator), path: spec.slice(separator + 1) };
+}
+
+/** The HEAD a BASE implies when none is named: the working file at the path a git BASE reads. */
+export function defaultHead(base: string, fallback: string): string {
+  const git = existsSync(base) ? undefined : gitSpec(base);
+  return git === undefined ? fallback : posix.normalize(git.path);
+}
+
 /**
  * Reads one version: a file when one by that name exists, otherwise git's `REF:PATH` (the path
  * from the repository's top, or `./` for the current folder), e.g. `main:policy/policy.yaml`.
@@ -43,14 +57,13 @@ export function readSource(spec: string): Source {
       ...(existsSync(cases) && { cases: { label: cases, text: readFileSync(cases, 'utf8') } }),
     };
   }
-  const separator = spec.indexOf(':');
-  // git would read a leading dash as one of its options.
-  if (separator <= 0 || spec.startsWith('-')) throw new InputError(`no such file: ${spec}`);
+  const git = gitSpec(spec);
+  if (git === undefined) throw new InputError(`no such file: ${spec}`);
   const shown = gitShow(spec);
   if ('error' in shown) {
     throw new InputError(`${spec}: not a file, and git show cannot read it (${shown.error})`);
   }
-  const [ref, path] = [spec.slice(0, separator), spec.slice(separator + 1)];
+  const { ref, path } = git;
   const casesSpec = `${ref}:${posix.join(posix.dirname(path), 'policy.test.yaml')}`;
   const cases = gitShow(casesSpec);
   return {

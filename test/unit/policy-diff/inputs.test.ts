@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultHead } from '#scripts/policy/diff-command.js';
-import { readPrincipals, readSource } from '#scripts/policy/diff-inputs.js';
+import { defaultHead, readPrincipals, readSource } from '#scripts/policy/diff-inputs.js';
 
 // What `policy diff --principals` reads, and which HEAD a BASE alone implies.
 
